@@ -1,0 +1,2 @@
+"""dsl_jax primitives: arithmetic family (padded forms: see values.py)."""
+__all__ = []

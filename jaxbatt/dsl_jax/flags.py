@@ -1,0 +1,92 @@
+"""The two lane flags every dsl_jax computation carries: `ok` and `exact`.
+
+- ok:    the reference (dsl_py) would have returned a value; False where it would raise.
+- exact: the padded representation held the value (no capacity or window overflow, no
+         order the emulation cannot reproduce). A lane with exact=False has an undefined
+         value and undefined `ok`: the engine reruns it on a larger tier or on dsl_py.
+
+Primitives never raise on data. They report conditions while they are traced:
+
+    flags.require(denominator != 0)     # dsl_py would raise otherwise
+    flags.fits(count <= capacity)       # the result would not fit otherwise
+
+and whoever runs them collects the reports of one call:
+
+    out, ok, exact = flags.collect(fn, *args)
+
+Reports go to the innermost `collect` frame. Code that maps a Python callable over the
+elements of a container under `jax.vmap` must collect inside the vmap (a report made inside
+a vmap trace cannot leave it) and mask padding elements; `map_elements` does both.
+"""
+import contextlib
+
+import jax
+import jax.numpy as jnp
+
+_frames = []
+
+
+class _Frame:
+    __slots__ = ("ok", "exact")
+
+    def __init__(self):
+        self.ok = []
+        self.exact = []
+
+
+def _top():
+    if not _frames:
+        raise RuntimeError(
+            "dsl_jax flag reported outside flags.collect: run primitives through "
+            "flags.collect (or the engine) so that ok/exact are kept")
+    return _frames[-1]
+
+
+def require(cond):
+    """The reference would raise unless `cond` holds (bool scalar, traced or Python)."""
+    _top().ok.append(jnp.asarray(cond, dtype=bool))
+
+
+def fits(cond):
+    """The padded value is exact only if `cond` holds (bool scalar, traced or Python)."""
+    _top().exact.append(jnp.asarray(cond, dtype=bool))
+
+
+def _all(conds):
+    if not conds:
+        return jnp.asarray(True)
+    return jnp.all(jnp.stack([jnp.reshape(c, ()) for c in conds]))
+
+
+@contextlib.contextmanager
+def _frame():
+    frame = _Frame()
+    _frames.append(frame)
+    try:
+        yield frame
+    finally:
+        _frames.pop()
+
+
+def collect(fn, *args, **kwargs):
+    """Runs `fn(*args, **kwargs)`; returns (out, ok, exact) with the flags it reported."""
+    with _frame() as frame:
+        out = fn(*args, **kwargs)
+    return out, _all(frame.ok), _all(frame.exact)
+
+
+def report(ok, exact):
+    """Forwards flags collected elsewhere (e.g. inside a vmap) to the current frame."""
+    require(ok)
+    fits(exact)
+
+
+def map_elements(fn, valid, *element_args):
+    """`jax.vmap(fn)` over the leading axis of `element_args`, flags handled.
+
+    `valid` (bool[K]) marks real elements; reports from padding elements are ignored,
+    reports from real elements go to the current frame. Returns fn's batched output.
+    """
+    out, ok, exact = jax.vmap(lambda *a: collect(fn, *a))(*element_args)
+    report(jnp.all(ok | ~valid), jnp.all(exact | ~valid))
+    return out

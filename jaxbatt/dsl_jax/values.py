@@ -1,0 +1,656 @@
+"""Padded, fixed-shape forms of dsl_py values (all pytrees; static shapes per tier).
+
+| dsl_py value                 | dsl_jax form                                             |
+|------------------------------|----------------------------------------------------------|
+| Integer (int)                | int32[] array, or a Python int constant                  |
+| Boolean (bool)               | bool[] array, or a Python bool constant                  |
+| IntegerTuple (int, int)      | int32[2] array                                           |
+| Grid (tuple of tuples)       | Grid: cells int8[C, C] (-1 outside h x w), h, w int32[]  |
+| Indices (frozenset of pairs) | Indices: mask bool[P, P] over the window                 |
+| Object (frozenset of cells)  | Object: colour int8[P, P] over the window, -1 = no cell  |
+| tuple / frozenset of values  | Container: items (leading axis K), size, kind            |
+| other fixed tuple, e.g. Cell | a Python tuple of dsl_jax values                         |
+| callable                     | a Python callable over dsl_jax values (trace time)       |
+| tuple / frozenset of callables | Functions: a static tuple of callables + kind          |
+
+The window of a patch covers rows and columns -margin .. C + margin - 1: cell (i, j) is
+at mask[i + margin, j + margin]; P = C + 2 * margin. Shifted patches leave the grid, so
+the window is larger than the canvas; a cell beyond the window makes the value inexact.
+
+Container invariants: elements are packed in items[:size] (padding after them is a blank
+element). A frozenset is deduplicated and stored in dsl_py's iteration order: canonical
+order for non-int elements, CPython's order for ints (`int_set_order`). A frozenset of
+pairs is always an Indices and a frozenset of cells always an Object.
+
+Sizes come from a Tier (static, part of the jit cache key); `current_tier()` is the tier
+that primitives use to create values from scratch (set by `use_tier`).
+"""
+import contextlib
+import dataclasses
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxbatt.dsl_jax import flags
+
+
+# --------------------------------------------------------------------------- tiers
+
+
+@dataclasses.dataclass(frozen=True)
+class Tier:
+    """Static capacities of padded values."""
+
+    name: str
+    canvas: int  # C: grids are C x C canvases
+    margin: int  # patch windows extend the canvas by this many cells on each side
+    capacity: int  # K: elements of a container
+
+    @property
+    def window(self) -> int:
+        """P: side of a patch window."""
+        return self.canvas + 2 * self.margin
+
+
+SMALL = Tier("small", canvas=30, margin=5, capacity=32)
+LARGE = Tier("large", canvas=48, margin=18, capacity=256)
+TIERS = (SMALL, LARGE)
+
+_tier_stack = [SMALL]
+
+
+def current_tier() -> Tier:
+    return _tier_stack[-1]
+
+
+@contextlib.contextmanager
+def use_tier(tier: Tier):
+    """Primitives traced inside this block create values of `tier`."""
+    _tier_stack.append(tier)
+    try:
+        yield tier
+    finally:
+        _tier_stack.pop()
+
+
+# --------------------------------------------------------------------------- types
+
+
+def _pytree(data_fields, meta_fields=()):
+    def register(cls):
+        cls = dataclasses.dataclass(frozen=True)(cls)
+        return jax.tree_util.register_dataclass(
+            cls, data_fields=list(data_fields), meta_fields=list(meta_fields))
+    return register
+
+
+@_pytree(["cells", "h", "w"])
+class Grid:
+    """A grid of h rows and w columns on a C x C canvas."""
+
+    cells: jax.Array  # (C, C) int8: colours 0..9 inside h x w, -1 outside
+    h: jax.Array  # () int32
+    w: jax.Array  # () int32
+
+    @property
+    def canvas(self) -> int:
+        return self.cells.shape[-1]
+
+
+@_pytree(["mask"], ["margin"])
+class Indices:
+    """A set of cells (i, j): mask[i + margin, j + margin]."""
+
+    mask: jax.Array  # (P, P) bool
+    margin: int  # static
+
+    @property
+    def canvas(self) -> int:
+        return self.mask.shape[-1] - 2 * self.margin
+
+
+@_pytree(["colour"], ["margin"])
+class Object:
+    """A set of cells (colour, (i, j)): colour[i + margin, j + margin], -1 where absent."""
+
+    colour: jax.Array  # (P, P) int8
+    margin: int  # static
+
+    @property
+    def canvas(self) -> int:
+        return self.colour.shape[-1] - 2 * self.margin
+
+
+@_pytree(["items", "size"], ["kind"])
+class Container:
+    """A tuple or frozenset of up to K values of one form."""
+
+    items: Any  # pytree of element values, every leaf with a leading (K,) axis
+    size: jax.Array  # () int32: items[:size] are the elements
+    kind: str  # static: "tuple" or "frozenset"
+
+    @property
+    def capacity(self) -> int:
+        return jax.tree_util.tree_leaves(self.items)[0].shape[0]
+
+    def valid(self) -> jax.Array:
+        """bool[K]: which slots hold elements."""
+        return jnp.arange(self.capacity) < self.size
+
+
+@_pytree([], ["fns", "kind"])
+class Functions:
+    """A tuple or frozenset of callables, known at trace time."""
+
+    fns: tuple  # static
+    kind: str  # static: "tuple" or "frozenset"
+
+
+Patch = (Indices, Object)
+
+
+def is_int(x) -> bool:
+    """Integer or Boolean scalar (Python or array)."""
+    if isinstance(x, (bool, int, np.integer, np.bool_)):
+        return True
+    return isinstance(x, (jax.Array, np.ndarray)) and x.ndim == 0
+
+
+def is_pair(x) -> bool:
+    """IntegerTuple: an int32[2] array."""
+    return isinstance(x, (jax.Array, np.ndarray)) and x.shape == (2,)
+
+
+def as_int(x) -> jax.Array:
+    return jnp.asarray(x, dtype=jnp.int32)
+
+
+def as_pair(x) -> jax.Array:
+    return jnp.asarray(x, dtype=jnp.int32).reshape(2)
+
+
+# --------------------------------------------------------------------------- containers
+
+
+def element(container: Container, k) -> Any:
+    """The k-th element (k may be traced; no bounds check)."""
+    return jax.tree_util.tree_map(lambda leaf: leaf[k], container.items)
+
+
+def blank(value) -> Any:
+    """The padding element with the form of `value`: -1 planes, empty sets, zeros."""
+    if isinstance(value, Grid):
+        return Grid(jnp.full_like(value.cells, -1), jnp.zeros_like(value.h), jnp.zeros_like(value.w))
+    if isinstance(value, Object):
+        return Object(jnp.full_like(value.colour, -1), value.margin)
+    if isinstance(value, Container):
+        return Container(blank(value.items), jnp.zeros_like(value.size), value.kind)
+    if isinstance(value, tuple):
+        return tuple(blank(v) for v in value)
+    return jax.tree_util.tree_map(jnp.zeros_like, value)
+
+
+def _scatter_to(items, target, capacity):
+    """Element e of `items` goes to slot target[e] (slot `capacity` = dropped)."""
+    padding = blank(jax.tree_util.tree_map(lambda leaf: leaf[0], items))
+
+    def scatter(leaf, pad_leaf):
+        base = jnp.broadcast_to(pad_leaf, (capacity + 1,) + leaf.shape[1:])
+        return base.at[target].set(leaf, mode="drop")[:capacity]
+
+    return jax.tree_util.tree_map(scatter, items, padding)
+
+
+def make_tuple(items, valid, capacity=None) -> Container:
+    """A tuple of the valid items, in their order. Overflow -> not exact."""
+    capacity = capacity or current_tier().capacity
+    count = jnp.sum(valid.astype(jnp.int32))
+    flags.fits(count <= capacity)
+    position = jnp.cumsum(valid.astype(jnp.int32)) - 1
+    target = jnp.where(valid & (position < capacity), position, capacity)
+    packed = _scatter_to(items, target, capacity)
+    return Container(packed, jnp.minimum(count, capacity).astype(jnp.int32), "tuple")
+
+
+# Sort keys: each element is summarised by a fixed-length int32 key whose lexicographic
+# order is dsl_py's canonical order (ordering.canonical_key). Keys of patches and grids are
+# truncated to KEY_CELLS entries; two distinct elements sharing a truncated key make the
+# set inexact. Equality (dedupe) compares whole elements.
+KEY_CELLS = 12
+_BIG = np.int32(2**30)
+
+
+def _smallest(codes, n):
+    """The n smallest of codes (int32[M]), ascending, _BIG marking absent entries."""
+    n = min(n, codes.shape[0])
+    return -jax.lax.top_k(-codes, n)[0]
+
+
+def _patch_codes(value):
+    if isinstance(value, Indices):
+        flat = value.mask.reshape(-1)
+        return jnp.where(flat, jnp.arange(flat.shape[0], dtype=jnp.int32), _BIG)
+    flat = value.colour.reshape(-1).astype(jnp.int32)
+    return jnp.where(flat >= 0, flat * flat.shape[0] + jnp.arange(flat.shape[0], dtype=jnp.int32), _BIG)
+
+
+def sort_key(value):
+    """(key int32[L], complete bool): canonical-order key of one element (unbatched).
+
+    complete=False means the key was truncated, so it orders but cannot identify."""
+    if isinstance(value, tuple):
+        parts = [sort_key(v) for v in value]
+        return jnp.concatenate([p[0] for p in parts]), jnp.all(jnp.stack([p[1] for p in parts]))
+    if isinstance(value, (Indices, Object)):
+        codes = _patch_codes(value)
+        first = _smallest(codes, KEY_CELLS + 1)
+        # -1 after the last cell: a prefix sorts first, as for Python tuples.
+        key = jnp.where(first == _BIG, -1, first)
+        return key[:KEY_CELLS], key[KEY_CELLS] < 0
+    if isinstance(value, Grid):
+        # Rows as tuples: each row's colours then -1 (a shorter row sorts first), then -2
+        # after the last row (a grid with fewer rows sorts first).
+        n = 3 * KEY_CELLS
+        s = jnp.arange(n)
+        row, col = s // (value.w + 1), s % (value.w + 1)
+        inside = row < value.h
+        colour = value.cells[jnp.clip(row, 0, value.canvas - 1), jnp.clip(col, 0, value.canvas - 1)]
+        key = jnp.where(inside, jnp.where(col < value.w, colour.astype(jnp.int32), -1), -2)
+        return key, value.h * (value.w + 1) < n
+    if isinstance(value, Container):
+        # Containers inside sets: compare element by element (first elements' keys).
+        keys, complete = jax.vmap(sort_key)(value.items)
+        keys = jnp.where(value.valid()[:, None], keys, -1)
+        take = max(1, KEY_CELLS // max(1, keys.shape[1]))
+        return keys[:take].reshape(-1), complete.all() & (value.size <= take)
+    x = jnp.asarray(value, dtype=jnp.int32)
+    return x.reshape(-1), jnp.asarray(True)
+
+
+def equal(a, b) -> jax.Array:
+    """bool[]: two elements of the same form hold the same dsl_py value."""
+    if isinstance(a, tuple):
+        return jnp.all(jnp.stack([equal(x, y) for x, y in zip(a, b)]))
+    if isinstance(a, Grid):
+        return (a.h == b.h) & (a.w == b.w) & jnp.all(a.cells == b.cells)
+    if isinstance(a, Indices):
+        return jnp.all(a.mask == b.mask)
+    if isinstance(a, Object):
+        return jnp.all(a.colour == b.colour)
+    if isinstance(a, Container):
+        same = jax.vmap(equal)(a.items, b.items) | ~a.valid()
+        return (a.size == b.size) & jnp.all(same)
+    return jnp.all(jnp.asarray(a) == jnp.asarray(b))
+
+
+def _lex_less(a, b):
+    """a < b lexicographically (int32[L] keys)."""
+    differ = a != b
+    first = jnp.argmax(differ)
+    return jnp.any(differ) & (a[first] < b[first])
+
+
+def _dedupe_mask(items, valid):
+    """valid and not equal to an earlier valid item."""
+    n = valid.shape[0]
+    same = jax.vmap(lambda a: jax.vmap(lambda b: equal(a, b))(items))(items)
+    earlier = jnp.tril(jnp.ones((n, n), bool), k=-1)
+    duplicate = jnp.any(same & earlier & valid[None, :], axis=1)
+    return valid & ~duplicate, same
+
+
+def int_set_order(values, valid):
+    """CPython's iteration order of a set built by inserting `values` (valid ones, in order).
+
+    Returns (keep bool[N], rank int32[N]): keep marks first occurrences, rank their
+    position in iteration order. Emulated exactly for up to 4 distinct values >= 0 (an
+    8-slot table, probing i = 5 i + 1 + perturb) and for any number of values in [0, 32)
+    (from 5 elements the table has >= 32 slots: ascending). Other sets report not exact.
+    """
+    values = jnp.asarray(values, jnp.int32)
+    n = values.shape[0]
+    earlier = jnp.tril(jnp.ones((n, n), bool), k=-1)
+    dup = jnp.any((values[:, None] == values[None, :]) & earlier & valid[None, :], axis=1)
+    keep = valid & ~dup
+    count = jnp.sum(keep.astype(jnp.int32))
+    small_values = jnp.all(~keep | ((values >= 0) & (values < 32)))
+    non_negative = jnp.all(~keep | (values >= 0))
+    flags.fits(jnp.where(count >= 5, small_values, (count <= 1) | non_negative))
+
+    # Ascending rank (count >= 5).
+    less = (values[None, :] < values[:, None]) & keep[None, :]
+    ascending = jnp.sum(less.astype(jnp.int32), axis=1)
+
+    # 8-slot table simulation for the first 4 distinct values.
+    order_in = jnp.cumsum(keep.astype(jnp.int32)) - 1
+    first4 = jnp.full((4,), -1, jnp.int32).at[jnp.where(keep & (order_in < 4), order_in, 4)].set(
+        values, mode="drop")
+    occupied = jnp.zeros((8,), bool)
+    slot_of = []
+    for k in range(4):
+        v = first4[k]
+        present = v >= 0
+        i = v & 7
+        perturb = v.astype(jnp.uint32)
+        done = ~occupied[i]
+        slot = jnp.where(done, i, -1)
+        for _ in range(8):
+            perturb = perturb >> 5
+            i = (i * 5 + 1 + perturb.astype(jnp.int32)) & 7
+            hit = ~done & ~occupied[i]
+            slot = jnp.where(hit, i, slot)
+            done = done | hit
+        occupied = jnp.where(present, occupied.at[slot].set(True), occupied)
+        slot_of.append(jnp.where(present, slot, 99))
+    slots = jnp.stack(slot_of)  # slot of the k-th distinct value
+    slot_rank = jnp.sum((slots[None, :] < slots[:, None]).astype(jnp.int32), axis=1)
+    simulated = slot_rank[jnp.clip(order_in, 0, 3)]
+    rank = jnp.where(count >= 5, ascending, simulated)
+    return keep, rank
+
+
+def make_frozenset(items, valid, capacity=None):
+    """A frozenset of the valid items, in dsl_py's iteration order.
+
+    `items` are in insertion order (this matters for sets of ints only). Pairs become an
+    Indices and cells an Object (see indices_from_pairs / object_from_cells).
+    Overflow, truncated-key ties and orders beyond the emulation -> not exact.
+    """
+    capacity = capacity or current_tier().capacity
+    if is_pair_items(items):
+        return indices_from_pairs(items, valid)
+    if is_cell_items(items):
+        return object_from_cells(items, valid)
+    if isinstance(items, (jax.Array, np.ndarray)) and items.ndim == 1:
+        keep, rank = int_set_order(items, valid)
+    else:
+        keep, same = _dedupe_mask(items, valid)
+        keys, complete = jax.vmap(sort_key)(items)
+        less = jax.vmap(lambda a: jax.vmap(lambda b: _lex_less(b, a))(keys))(keys)
+        tie = jnp.all(keys[:, None, :] == keys[None, :, :], axis=-1)
+        ambiguous = tie & ~same & keep[:, None] & keep[None, :] & ~(complete[:, None] & complete[None, :])
+        flags.fits(~jnp.any(ambiguous))
+        index = jnp.arange(keep.shape[0])
+        less = less | (tie & (index[None, :] < index[:, None]))
+        rank = jnp.sum((less & keep[None, :]).astype(jnp.int32), axis=1)
+    count = jnp.sum(keep.astype(jnp.int32))
+    flags.fits(count <= capacity)
+    target = jnp.where(keep & (rank < capacity), rank, capacity)
+    packed = _scatter_to(items, target, capacity)
+    return Container(packed, jnp.minimum(count, capacity).astype(jnp.int32), "frozenset")
+
+
+def is_pair_items(items) -> bool:
+    return isinstance(items, (jax.Array, np.ndarray)) and items.ndim == 2 and items.shape[1] == 2
+
+
+def is_cell_items(items) -> bool:
+    return (isinstance(items, tuple) and len(items) == 2 and isinstance(items[0], (jax.Array, np.ndarray))
+            and items[0].ndim == 1 and is_pair_items(items[1]))
+
+
+# --------------------------------------------------------------------------- patches
+
+
+def empty_indices(tier: Tier = None) -> Indices:
+    tier = tier or current_tier()
+    return Indices(jnp.zeros((tier.window, tier.window), bool), tier.margin)
+
+
+def indices_from_pairs(pairs, valid, tier: Tier = None) -> Indices:
+    """The Indices holding the valid pairs (int32[N, 2]); cells beyond the window -> not exact."""
+    tier = tier or current_tier()
+    p, m = tier.window, tier.margin
+    r, c = pairs[:, 0] + m, pairs[:, 1] + m
+    inside = (r >= 0) & (r < p) & (c >= 0) & (c < p)
+    flags.fits(jnp.all(inside | ~valid))
+    flat = jnp.where(valid & inside, r * p + c, p * p)
+    mask = jnp.zeros((p * p + 1,), bool).at[flat].set(True)[: p * p]
+    return Indices(mask.reshape(p, p), m)
+
+
+def object_from_cells(cells, valid, tier: Tier = None) -> Object:
+    """The Object holding the valid cells (colour int32[N], pair int32[N, 2]).
+
+    Two colours at one position cannot be held: not exact."""
+    tier = tier or current_tier()
+    colours, pairs = cells
+    p, m = tier.window, tier.margin
+    r, c = pairs[:, 0] + m, pairs[:, 1] + m
+    inside = (r >= 0) & (r < p) & (c >= 0) & (c < p)
+    flags.fits(jnp.all(inside | ~valid))
+    flat = jnp.where(valid & inside, r * p + c, p * p)
+    lo = jnp.full((p * p + 1,), 127, jnp.int32).at[flat].min(colours)
+    hi = jnp.full((p * p + 1,), -1, jnp.int32).at[flat].max(colours)
+    flags.fits(jnp.all((lo == hi) | (hi < 0)))
+    plane = jnp.where(hi >= 0, hi, -1)[: p * p].astype(jnp.int8)
+    return Object(plane.reshape(p, p), m)
+
+
+def pairs_of(patch) -> Container:
+    """The cells of a patch as a tuple Container of pairs (int32[P*P, 2]), row-major."""
+    p = patch.mask.shape[-1] if isinstance(patch, Indices) else patch.colour.shape[-1]
+    present = patch.mask.reshape(-1) if isinstance(patch, Indices) else patch.colour.reshape(-1) >= 0
+    (flat,) = jnp.nonzero(present, size=p * p, fill_value=0)
+    pairs = jnp.stack([flat // p, flat % p], axis=1).astype(jnp.int32) - patch.margin
+    return Container(pairs, jnp.sum(present.astype(jnp.int32)), "tuple")
+
+
+def cells_of(obj: Object) -> Container:
+    """The cells (colour, pair) of an object as a tuple Container in (colour, row, col) order."""
+    codes = _patch_codes(obj)
+    order = jnp.argsort(codes)
+    p = obj.colour.shape[-1]
+    flat = order.astype(jnp.int32)
+    colours = obj.colour.reshape(-1)[flat].astype(jnp.int32)
+    pairs = jnp.stack([flat // p, flat % p], axis=1) - obj.margin
+    size = jnp.sum((codes < _BIG).astype(jnp.int32))
+    return Container((colours, pairs), size, "tuple")
+
+
+# --------------------------------------------------------------------------- conversion
+
+KINDS = ("Integer", "Boolean", "IntegerTuple", "Grid", "Indices", "Object", "Objects",
+         "Tuple", "FrozenSet", "Cell")
+
+
+def _is_pair_py(v):
+    return isinstance(v, tuple) and len(v) == 2 and all(
+        isinstance(x, int) and not isinstance(x, bool) for x in v)
+
+
+def _is_cell_py(v):
+    return isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], int) and _is_pair_py(v[1])
+
+
+def _is_grid_py(v):
+    return (isinstance(v, tuple) and len(v) > 0 and all(isinstance(r, tuple) for r in v)
+            and len({len(r) for r in v}) == 1
+            and all(isinstance(x, int) and not isinstance(x, bool) for r in v for x in r))
+
+
+def infer_kind(value) -> str:
+    """The arc-dsl type of a dsl_py value, as from_py would read it."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if _is_pair_py(value):
+        return "IntegerTuple"
+    if isinstance(value, frozenset):
+        if value and all(_is_cell_py(v) for v in value):
+            return "Object"
+        if all(_is_pair_py(v) for v in value):
+            return "Indices"
+        if value and all(isinstance(v, frozenset) and v and all(_is_cell_py(c) for c in v) for v in value):
+            return "Objects"
+        return "FrozenSet"
+    if _is_grid_py(value):
+        return "Grid"
+    if isinstance(value, tuple):
+        return "Tuple"
+    raise TypeError(f"no dsl_jax form for a value of type {type(value).__name__}")
+
+
+def _grid_np(value, tier):
+    h = len(value)
+    w = len(value[0]) if h else 0
+    c = tier.canvas
+    cells = np.full((c, c), -1, np.int8)
+    fits = h <= c and w <= c
+    if fits and h and w:
+        cells[:h, :w] = np.asarray(value, np.int8)
+    return Grid(cells, np.int32(h if fits else 0), np.int32(w if fits else 0)), fits
+
+
+def _element_kind(values, kind_hint):
+    kinds = {infer_kind(v) for v in values}
+    if kinds <= {"Object", "Indices"} and "Object" in kinds:
+        return "Object"
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds <= {"Grid", "Tuple"}:
+        return "Grid"
+    raise TypeError(f"container mixes values of kinds {sorted(kinds)}")
+
+
+def _from_py(value, kind, tier):
+    """Returns (padded value, exact) as numpy/jax arrays."""
+    if callable(value) and not isinstance(value, (tuple, frozenset)):
+        return _function_from_py(value), True
+    kind = kind or infer_kind(value)
+    if kind == "Boolean":
+        return np.bool_(value), True
+    if kind == "Integer":
+        return np.int32(value), True
+    if kind == "IntegerTuple":
+        return np.asarray(value, np.int32).reshape(2), True
+    if kind == "Grid":
+        return _grid_np(value, tier)
+    p, m = tier.window, tier.margin
+    if kind == "Indices":
+        mask = np.zeros((p, p), bool)
+        fits = True
+        for i, j in value:
+            if 0 <= i + m < p and 0 <= j + m < p:
+                mask[i + m, j + m] = True
+            else:
+                fits = False
+        return Indices(mask, m), fits
+    if kind == "Object":
+        plane = np.full((p, p), -1, np.int8)
+        fits = True
+        for colour, (i, j) in value:
+            if not (0 <= i + m < p and 0 <= j + m < p):
+                fits = False
+            elif plane[i + m, j + m] not in (-1, colour):
+                fits = False
+            else:
+                plane[i + m, j + m] = colour
+        return Object(plane, m), fits
+    if kind == "Cell":
+        colour, pair = value
+        return (np.int32(colour), np.asarray(pair, np.int32)), True
+    if kind in ("Tuple", "FrozenSet", "Objects"):
+        container_kind = "tuple" if isinstance(value, tuple) else "frozenset"
+        elements = list(value) if isinstance(value, tuple) else list(_py_ordering().ordered(value))
+        if elements and all(callable(v) for v in elements):
+            return Functions(tuple(_function_from_py(v) for v in elements), container_kind), True
+        k = tier.capacity
+        fits = len(elements) <= k
+        elements = elements[:k]
+        if not elements:
+            # An empty container: of ints unless told otherwise.
+            items = np.zeros((k,), np.int32)
+            return Container(items, np.int32(0), container_kind), fits
+        element_kind = "Object" if kind == "Objects" else _element_kind(elements, None)
+        if element_kind == "Tuple" and all(_is_cell_py(v) for v in elements):
+            element_kind = "Cell"
+        converted = []
+        for v in elements:
+            padded, ok = _from_py(v, element_kind, tier)
+            fits = fits and ok
+            converted.append(padded)
+        converted += [jax.tree_util.tree_map(np.asarray, blank_np(converted[0]))] * (k - len(converted))
+        items = jax.tree_util.tree_map(lambda *leaves: np.stack(leaves), *converted)
+        return Container(items, np.int32(len(elements)), container_kind), fits
+    raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
+
+
+def blank_np(value):
+    return jax.tree_util.tree_map(np.asarray, blank(value))
+
+
+def _py_ordering():
+    from jaxbatt.dsl_py import ordering
+    return ordering
+
+
+def _function_from_py(fn):
+    """A dsl_py primitive maps to the dsl_jax primitive of the same name."""
+    from jaxbatt import dsl_jax
+    name = getattr(fn, "__name__", None)
+    mapped = getattr(dsl_jax, name, None) if name else None
+    if mapped is None or not callable(mapped):
+        raise TypeError(f"cannot convert callable {fn!r}: only dsl_py primitives map to dsl_jax")
+    return mapped
+
+
+def from_py(value, kind: str = None, tier: Tier = None):
+    """(padded value, exact): the dsl_jax form of a dsl_py value.
+
+    kind: an arc-dsl type name (see KINDS); inferred when None (a 2-tuple of ints is an
+    IntegerTuple, a rectangular tuple of int tuples a Grid). exact=False when the value does
+    not fit the tier (then the padded value is a truncation and must not be used)."""
+    tier = tier or current_tier()
+    padded, fits = _from_py(value, kind, tier)
+    return padded, bool(fits)
+
+
+def to_py(value):
+    """The dsl_py value of an (unbatched) dsl_jax value."""
+    if isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, Functions):
+        return (tuple if value.kind == "tuple" else frozenset)(_callable_to_py(f) for f in value.fns)
+    if callable(value) and not isinstance(value, (Grid, Indices, Object, Container)):
+        return _callable_to_py(value)
+    if isinstance(value, tuple):
+        return tuple(to_py(v) for v in value)
+    if isinstance(value, Grid):
+        h, w = int(value.h), int(value.w)
+        cells = np.asarray(value.cells)
+        return tuple(tuple(int(x) for x in cells[i, :w]) for i in range(h))
+    if isinstance(value, Indices):
+        m = value.margin
+        return frozenset((int(i) - m, int(j) - m) for i, j in zip(*np.nonzero(np.asarray(value.mask))))
+    if isinstance(value, Object):
+        m = value.margin
+        plane = np.asarray(value.colour)
+        return frozenset((int(plane[i, j]), (int(i) - m, int(j) - m)) for i, j in zip(*np.nonzero(plane >= 0)))
+    if isinstance(value, Container):
+        elements = [to_py(element(value, k)) for k in range(int(value.size))]
+        return tuple(elements) if value.kind == "tuple" else frozenset(elements)
+    array = np.asarray(value)
+    if array.dtype == bool and array.shape == ():
+        return bool(array)
+    if array.shape == ():
+        return int(array)
+    if array.shape == (2,):
+        return (int(array[0]), int(array[1]))
+    raise TypeError(f"no dsl_py value for {type(value).__name__} of shape {array.shape}")
+
+
+def _callable_to_py(fn):
+    def on_py_values(*args):
+        converted = [from_py(a)[0] for a in args]
+        out, ok, exact = flags.collect(fn, *converted)
+        if not bool(exact):
+            raise ValueError("dsl_jax value not exact for these arguments")
+        if not bool(ok):
+            raise ValueError("the reference raises for these arguments")
+        return to_py(out)
+    on_py_values.__name__ = getattr(fn, "__name__", "dsl_jax_callable")
+    return on_py_values
