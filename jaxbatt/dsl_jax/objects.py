@@ -1,2 +1,467 @@
-"""dsl_jax primitives: objects family (padded forms: see values.py)."""
-__all__ = []
+"""dsl_jax primitives: objects family (padded forms: see values.py).
+
+A set of objects (`Objects`) is a frozenset Container of Object planes: items.colour is
+int8[K, P, P] in window coordinates (cell (i, j) at [i + margin, j + margin], -1 = no cell),
+packed in canonical order, K the tier's capacity. The objects produced here come from one
+grid and are pairwise disjoint, so canonical order is the order of each object's smallest
+(colour, row, col) cell. More objects than K: the first K are kept and the lane is marked
+not exact (`flags.fits`).
+
+Connected components are labelled on the grid canvas by min-label propagation with hooking
+and pointer jumping inside a `lax.while_loop`: every pass that does not stop lowers some
+label, so the loop ends, and it ends only when each component carries the key of its
+smallest cell (a handful of passes on real grids).
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+from jax.custom_batching import custom_vmap
+
+from jaxbatt.dsl_jax import flags, values
+from jaxbatt.dsl_jax.values import Container, Grid, Indices, Object
+
+__all__ = ["objects", "partition", "fgpartition", "colorfilter", "sizefilter",
+           "occurrences", "frontiers"]
+
+_COLOURS = 10
+_NO_LABEL = np.int32(1 << 24)  # larger than every cell key colour * C * C + row * C + col
+_ORTHOGONAL = ((-1, 0), (1, 0), (0, -1), (0, 1))
+_DIAGONAL = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _static_bool(x):
+    """Python bool for a value known at trace time, None for a traced one."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (int, np.integer)):
+        return bool(x)
+    if isinstance(x, np.ndarray):
+        return bool(x)
+    if isinstance(x, jax.Array) and not isinstance(x, jax.core.Tracer):
+        return bool(x)
+    return None
+
+
+def _broadcast_lanes(x, batched, size):
+    return x if batched else jnp.broadcast_to(x, (size,) + x.shape)
+
+
+@custom_vmap
+def _take(x, index):
+    """x[index] for a flat x and flat in-range index (one lane)."""
+    return jnp.take(x, index, mode="clip")
+
+
+@_take.def_vmap
+def _take_lanes(size, batched, x, index):
+    # XLA:CPU runs one flat gather with the lane folded into the index several times
+    # faster than a batched gather.
+    x, index = _broadcast_lanes(x, batched[0], size), _broadcast_lanes(index, batched[1], size)
+    n = x.shape[-1]
+    lanes = (jnp.arange(size, dtype=index.dtype) * n)[:, None]
+    out = jnp.take(x.reshape(-1), (index + lanes).reshape(-1), mode="clip")
+    return out.reshape(index.shape), True
+
+
+@custom_vmap
+def _scatter_min(x, index, update):
+    """x.at[index].min(update) for flat arrays; index >= len(x) is dropped (one lane)."""
+    return x.at[index].min(update, mode="drop")
+
+
+@_scatter_min.def_vmap
+def _scatter_min_lanes(size, batched, x, index, update):
+    x = _broadcast_lanes(x, batched[0], size)
+    index = _broadcast_lanes(index, batched[1], size)
+    update = _broadcast_lanes(update, batched[2], size)
+    n = x.shape[-1]
+    lanes = (jnp.arange(size, dtype=index.dtype) * n)[:, None]
+    flat = jnp.where(index < n, index + lanes, size * n)
+    out = x.reshape(-1).at[flat.reshape(-1)].min(update.reshape(-1), mode="drop")
+    return out.reshape(x.shape), True
+
+
+def _neighbour(x, di, dj, fill):
+    """y[i, j] = x[i + di, j + dj] (|di|, |dj| <= 1); `fill` beyond the canvas."""
+    c = x.shape[0]
+    padded = jnp.pad(x, 1, constant_values=fill)
+    return padded[1 + di:1 + di + c, 1 + dj:1 + dj + c]
+
+
+def _grid_colours(grid: Grid):
+    """int32[C, C] colours, -1 outside h x w (whatever the canvas holds there)."""
+    c = grid.canvas
+    rows = jnp.arange(c)[:, None]
+    cols = jnp.arange(c)[None, :]
+    inside = (rows < grid.h) & (cols < grid.w)
+    return jnp.where(inside, grid.cells.astype(jnp.int32), -1)
+
+
+def _to_window(plane, fill):
+    """A canvas-sized plane (..., C, C) placed in the current tier's window (..., P, P)."""
+    tier = values.current_tier()
+    c, m, p = plane.shape[-1], tier.margin, tier.window
+    lead = [(0, 0)] * (plane.ndim - 2)
+    if c + m <= p:
+        return jnp.pad(plane, lead + [(m, p - m - c)] * 2, constant_values=fill)
+    # A canvas wider than the window holds: keep what fits (the caller checks the extent).
+    return jnp.pad(plane[..., :p - m, :p - m], lead + [(m, 0)] * 2, constant_values=fill)
+
+
+def _check_extent(grid: Grid):
+    """The grid's cells fit in the current tier's window; else not exact."""
+    tier = values.current_tier()
+    room = tier.window - tier.margin
+    if grid.canvas > room:
+        flags.fits((grid.h <= room) & (grid.w <= room))
+
+
+def _objects_container(planes, count):
+    """The frozenset of `count` objects whose planes (int8[K, P, P]) are already ordered."""
+    capacity = planes.shape[0]
+    flags.fits(count <= capacity)
+    size = jnp.minimum(count, capacity).astype(jnp.int32)
+    margin = values.current_tier().margin
+    return Container(Object(planes, margin), size, "frozenset")
+
+
+def _mostcolor(colours):
+    """arc-dsl's mostcolor of the cells >= 0: `max(set(values), key=values.count)`.
+
+    Ties go to the colour CPython's set iteration yields first; the set is built in
+    first-occurrence order (values.int_set_order emulates its iteration order)."""
+    palette = jnp.arange(_COLOURS, dtype=jnp.int32)
+    onehot = colours[None] == palette[:, None, None]  # (10, C, C)
+    counts = jnp.sum(onehot, axis=(1, 2), dtype=jnp.int32)
+    c = colours.shape[0]
+    flat = jnp.arange(c * c, dtype=jnp.int32).reshape(c, c)
+    first_seen = jnp.min(jnp.where(onehot, flat[None], _NO_LABEL), axis=(1, 2))
+    by_first = jnp.argsort(first_seen).astype(jnp.int32)  # colours in insertion order
+    present = counts[by_first] > 0
+    keep, rank = values.int_set_order(by_first, present)
+    best = keep & (counts[by_first] == jnp.max(counts))
+    first_best = jnp.argmin(jnp.where(best, rank, _COLOURS + 1))
+    return by_first[first_best]
+
+
+def _label(colours, foreground, univalued, diagonal):
+    """Connected components of `foreground` (int32[C, C] colours, bool[C, C] mask).
+
+    Returns int32[C, C]: on foreground cells the key colour * C * C + row * C + col of the
+    component's smallest cell; _NO_LABEL elsewhere. `univalued` / `diagonal` are Python
+    bools or traced bools."""
+    c = colours.shape[0]
+    n = c * c
+    flat = jnp.arange(n, dtype=jnp.int32).reshape(c, c)
+    start = jnp.where(foreground, colours * n + flat, _NO_LABEL)
+
+    static_diagonal = _static_bool(diagonal)
+    static_univalued = _static_bool(univalued)
+    steps = _ORTHOGONAL + (_DIAGONAL if static_diagonal in (True, None) else ())
+    links = []
+    for di, dj in steps:
+        link = foreground & _neighbour(foreground, di, dj, False)
+        if static_univalued is None:
+            link = link & (~univalued | (colours == _neighbour(colours, di, dj, -1)))
+        elif static_univalued:
+            link = link & (colours == _neighbour(colours, di, dj, -1))
+        if static_diagonal is None and (di, dj) in _DIAGONAL:
+            link = link & diagonal
+        links.append(link)
+    foreground_flat = foreground.reshape(-1)
+
+    def keep_going(state):
+        return state[1]
+
+    def one_pass(state):
+        label, _ = state
+        lowest = label
+        for (di, dj), link in zip(steps, links):
+            lowest = jnp.minimum(lowest, jnp.where(link, _neighbour(label, di, dj, _NO_LABEL), _NO_LABEL))
+        changed = jnp.any(lowest != label)
+        lowest = lowest.reshape(-1)
+        # Hooking: the cell a label names (its component's current root) takes the
+        # smallest label seen by any cell pointing at it.
+        root = jnp.where(foreground_flat, label.reshape(-1) % n, n)
+        hooked = _scatter_min(jnp.full((n,), _NO_LABEL, jnp.int32), root, lowest)
+        lowest = jnp.minimum(lowest, hooked)
+        for _ in range(2):  # pointer jumping
+            pointed = _take(lowest, jnp.where(foreground_flat, lowest % n, 0))
+            lowest = jnp.where(foreground_flat, jnp.minimum(lowest, pointed), _NO_LABEL)
+        return lowest.reshape(c, c), changed
+
+    label, _ = lax.while_loop(keep_going, one_pass, (start, jnp.asarray(True)))
+    return label
+
+
+def _smallest_keys(keys, capacity):
+    """The `capacity` smallest of int32 keys (any shape), ascending; _NO_LABEL pads."""
+    flat = keys.reshape(-1)
+    k = min(capacity, flat.shape[0])
+    smallest = -lax.top_k(-flat, k)[0]
+    if k < capacity:
+        smallest = jnp.concatenate([smallest, jnp.full((capacity - k,), _NO_LABEL, jnp.int32)])
+    return smallest
+
+
+def _planes_by_label(colours, label, slot_keys):
+    """int8[K, P, P]: plane k holds the cells whose label is slot_keys[k]."""
+    colours_w = _to_window(colours.astype(jnp.int8), -1)
+    label_w = _to_window(label, -1)
+    used = slot_keys < _NO_LABEL
+    hit = (label_w[None] == slot_keys[:, None, None]) & used[:, None, None]
+    return jnp.where(hit, colours_w[None], jnp.int8(-1))
+
+
+# --------------------------------------------------------------------------- primitives
+
+
+def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
+    """Reference: the frozenset of connected objects of the grid (arc-dsl's flags).
+
+    Padded: a frozenset Container of K Object planes in canonical order (by each object's
+    smallest (colour, row, col) cell); more than K objects -> not exact. The background
+    (without_bg) is mostcolor with CPython's tie order. h = 0 (or w = 0 with without_bg)
+    -> not ok."""
+    colours = _grid_colours(grid)
+    inside = colours >= 0
+    _check_extent(grid)
+    flags.require(grid.h > 0)
+    static_without_bg = _static_bool(without_bg)
+    if static_without_bg is False:
+        foreground = inside
+    else:
+        background = _mostcolor(colours)
+        foreground = inside & (colours != background)
+        if static_without_bg is None:
+            foreground = foreground | (inside & ~without_bg)
+            flags.require(~without_bg | (grid.w > 0))
+        else:
+            flags.require(grid.w > 0)
+    label = _label(colours, foreground, univalued, diagonal)
+    c = colours.shape[0]
+    is_root = foreground & (label == colours * (c * c) + jnp.arange(c * c, dtype=jnp.int32).reshape(c, c))
+    count = jnp.sum(is_root, dtype=jnp.int32)
+    capacity = values.current_tier().capacity
+    slot_keys = _smallest_keys(jnp.where(is_root, label, _NO_LABEL), capacity)
+    return _objects_container(_planes_by_label(colours, label, slot_keys), count)
+
+
+def _colour_classes(grid: Grid, wanted):
+    """Objects made of all cells of each colour with wanted[colour] (bool[10]); colour order."""
+    colours = _grid_colours(grid)
+    _check_extent(grid)
+    palette = jnp.arange(_COLOURS, dtype=jnp.int32)
+    present = jnp.any(colours[None] == palette[:, None, None], axis=(1, 2)) & wanted
+    capacity = values.current_tier().capacity
+    chosen = jnp.where(present, palette, _NO_LABEL)
+    slot_colours = _smallest_keys(chosen, capacity)
+    label = jnp.where(colours >= 0, colours, -1)
+    count = jnp.sum(present, dtype=jnp.int32)
+    return _objects_container(_planes_by_label(colours, label, slot_colours), count)
+
+
+def partition(grid: Grid) -> Container:
+    """Reference: one object per colour of the grid with all its cells.
+
+    Padded: frozenset Container of Object planes, ascending colour (canonical order)."""
+    return _colour_classes(grid, jnp.ones((_COLOURS,), bool))
+
+
+def fgpartition(grid: Grid) -> Container:
+    """Reference: partition without the most common colour (CPython tie order).
+
+    Padded: as partition; an empty grid -> not ok (mostcolor raises)."""
+    flags.require((grid.h > 0) & (grid.w > 0))
+    background = _mostcolor(_grid_colours(grid))
+    return _colour_classes(grid, jnp.arange(_COLOURS) != background)
+
+
+def _first_value(item):
+    """`next(iter(item))[0]` in dsl_py's order, and whether item is non-empty."""
+    if isinstance(item, Object):
+        present = item.colour >= 0
+        return jnp.min(jnp.where(present, item.colour.astype(jnp.int32), _NO_LABEL)), jnp.any(present)
+    if isinstance(item, Indices):
+        rows = jnp.any(item.mask, axis=1)
+        top = jnp.argmax(rows).astype(jnp.int32) - item.margin
+        return top, jnp.any(rows)
+    if isinstance(item, Grid):
+        return item.cells[0, 0].astype(jnp.int32), (item.h > 0) & (item.w > 0)
+    raise TypeError(f"colorfilter: no first element for {type(item).__name__}")
+
+
+def _filtered(container: Container, keep):
+    """The frozenset of the elements of `container` with keep[k] (bool[K])."""
+    keep = keep & container.valid()
+    if container.kind == "frozenset":
+        packed = values.make_tuple(container.items, keep, capacity=container.capacity)
+        return Container(packed.items, packed.size, "frozenset")
+    return values.make_frozenset(container.items, keep, capacity=container.capacity)
+
+
+def colorfilter(objs: Container, value) -> Container:
+    """Reference: the frozenset of objects whose first cell (canonical order: the smallest
+    colour) has colour `value`. Padded: the kept planes, packed in order; an empty object
+    -> not ok."""
+    if not isinstance(objs, Container):
+        raise TypeError(f"colorfilter expects a container, got {type(objs).__name__}")
+    valid = objs.valid()
+    item = values.element(objs, 0)
+    if isinstance(item, Container):
+        # `next(iter(tuple))[0]` on nested tuples: not emulated.
+        flags.fits(objs.size == 0)
+        return _filtered(objs, jnp.zeros_like(valid))
+    if not isinstance(item, (Object, Indices, Grid)):
+        # ints, pairs, cells: `next(iter(item))[0]` raises on a non-empty container.
+        flags.require(objs.size == 0)
+        return _filtered(objs, jnp.zeros_like(valid))
+    firsts, nonempty = jax.vmap(_first_value)(objs.items)
+    flags.require(jnp.all(nonempty | ~valid))
+    return _filtered(objs, firsts == jnp.asarray(value, jnp.int32))
+
+
+def _length(item):
+    """len(item) for one element of a container; (length, ok)."""
+    if isinstance(item, Object):
+        return jnp.sum(item.colour >= 0, dtype=jnp.int32), True
+    if isinstance(item, Indices):
+        return jnp.sum(item.mask, dtype=jnp.int32), True
+    if isinstance(item, Grid):
+        return item.h, True
+    if isinstance(item, Container):
+        return item.size, True
+    if isinstance(item, tuple):
+        return jnp.int32(len(item)), True
+    if values.is_pair(item):
+        return jnp.int32(2), True
+    return jnp.int32(0), False  # len() of an int raises
+
+
+def sizefilter(container, n) -> Container:
+    """Reference: the frozenset of items with exactly n elements.
+
+    Padded: a Container (packed, canonical order); on an Indices or Object (whose items
+    are pairs / cells of length 2) the same patch or an empty one."""
+    n = jnp.asarray(n, jnp.int32)
+    if isinstance(container, Indices):
+        return Indices(container.mask & (n == 2), container.margin)
+    if isinstance(container, Object):
+        return Object(jnp.where(n == 2, container.colour, jnp.int8(-1)), container.margin)
+    if isinstance(container, Grid):
+        raise NotImplementedError("sizefilter over the rows of a grid")
+    item = values.element(container, 0)
+    _, measurable = _length(item)
+    if measurable is False:
+        flags.require(container.size == 0)
+        return _filtered(container, jnp.zeros((container.capacity,), bool))
+    lengths = jax.vmap(lambda x: _length(x)[0])(container.items)
+    return _filtered(container, lengths == n)
+
+
+def occurrences(grid: Grid, obj) -> Indices:
+    """Reference: the offsets (i, j), 0 <= i <= h - height(obj), 0 <= j <= w - width(obj),
+    where the normalized object matches the grid (empty object: every offset up to (h, w)).
+
+    Padded: an Indices of the offsets. The match count of every offset comes from one
+    correlation sum_cells (grid - colour)^2 (zero iff every cell matches). An Indices
+    argument -> not ok whenever a window is tried (arc-dsl cannot unpack its cells)."""
+    tier = values.current_tier()
+    c = grid.canvas
+    flags.require(grid.h > 0)
+    _check_extent(grid)
+    if isinstance(obj, Indices):
+        present = obj.mask
+        template_colour = jnp.zeros(obj.mask.shape, jnp.int32)
+    elif isinstance(obj, Object):
+        present = obj.colour >= 0
+        template_colour = obj.colour.astype(jnp.int32)
+    else:
+        raise TypeError(f"occurrences expects a patch, got {type(obj).__name__}")
+    rows = jnp.any(present, axis=1)
+    cols = jnp.any(present, axis=0)
+    any_cell = jnp.any(rows)
+    p = present.shape[0]
+    top = jnp.argmax(rows).astype(jnp.int32)
+    left = jnp.argmax(cols).astype(jnp.int32)
+    bottom = (p - 1 - jnp.argmax(rows[::-1])).astype(jnp.int32)
+    right = (p - 1 - jnp.argmax(cols[::-1])).astype(jnp.int32)
+    obj_h = jnp.where(any_cell, bottom - top + 1, 0)
+    obj_w = jnp.where(any_cell, right - left + 1, 0)
+    last_row = grid.h - obj_h  # offsets i in [0, last_row]
+    last_col = grid.w - obj_w
+
+    if isinstance(obj, Indices):
+        flags.require(~any_cell | (last_row < 0) | (last_col < 0))
+        return Indices(jnp.zeros((tier.window, tier.window), bool), tier.margin)
+
+    # The normalized template on a C x C plane (anything larger cannot occur in the grid).
+    weight = jnp.pad(present.astype(jnp.float32), ((0, c), (0, c)))
+    colour = jnp.pad(jnp.where(present, template_colour, 0).astype(jnp.float32), ((0, c), (0, c)))
+    weight = lax.dynamic_slice(weight, (top, left), (c, c))
+    colour = lax.dynamic_slice(colour, (top, left), (c, c))
+    # Grid on a 2C x 2C plane so that every offset 0..C has a full C x C window.
+    cells = jnp.pad(_grid_colours(grid).astype(jnp.float32), ((0, c), (0, c)))
+    image = jnp.stack([cells * cells, cells])[None]  # (1, 2, 2C, 2C)
+    kernel = jnp.stack([weight, -2.0 * colour])[None]  # (1, 2, C, C)
+    score = lax.conv_general_dilated(
+        image, kernel, window_strides=(1, 1), padding="VALID",
+        precision=lax.Precision.HIGHEST)[0, 0, :c + 1, :c + 1]
+    score = score + jnp.sum(colour * colour)
+    offsets_i = jnp.arange(c + 1)[:, None]
+    offsets_j = jnp.arange(c + 1)[None, :]
+    found = (score == 0) & (offsets_i <= last_row) & (offsets_j <= last_col)
+    m, window = tier.margin, tier.window
+    if c + 1 + m <= window:
+        mask = jnp.pad(found, ((m, window - m - c - 1),) * 2)
+    else:
+        flags.fits(~jnp.any(found[window - m:, :]) & ~jnp.any(found[:, window - m:]))
+        mask = jnp.pad(found[:window - m, :window - m], ((m, 0),) * 2)
+    return Indices(mask, m)
+
+
+def frontiers(grid: Grid) -> Container:
+    """Reference: the frozenset of uniform full rows and uniform full columns as objects.
+
+    Padded: frozenset Container of Object planes in canonical order (colour, first cell;
+    row 0 before column 0 unless h = 1 < w; a 1 x 1 grid has one); over K -> not exact."""
+    colours = _grid_colours(grid)
+    _check_extent(grid)
+    flags.require(grid.h > 0)
+    c = colours.shape[0]
+    index = jnp.arange(c)
+    h, w = grid.h, grid.w
+    row_colour = colours[:, 0]
+    col_colour = colours[0, :]
+    row_uniform = jnp.all((colours == row_colour[:, None]) | (index[None, :] >= w), axis=1)
+    col_uniform = jnp.all((colours == col_colour[None, :]) | (index[:, None] >= h), axis=0)
+    row_uniform = row_uniform & (index < h) & (w > 0)
+    col_uniform = col_uniform & (index < w) & (h > 0)
+    col_uniform = col_uniform & ~((index == 0) & (h == 1) & (w == 1))  # same set as row 0
+    # Sort keys (colour, first row, first col, tie) for rows then columns; only row 0 and
+    # column 0 share a first cell: the shorter sequence (a prefix) or the row goes first.
+    column_zero_first = (h == 1) & (w > 1)
+    row_key = ((row_colour * c * c + index * c) * 2
+               + jnp.where(index == 0, column_zero_first.astype(jnp.int32), 0))
+    col_key = ((col_colour * c * c + index) * 2
+               + jnp.where(index == 0, 1 - column_zero_first.astype(jnp.int32), 0))
+    keys = jnp.concatenate([jnp.where(row_uniform, row_key, _NO_LABEL),
+                            jnp.where(col_uniform, col_key, _NO_LABEL)])
+    capacity = values.current_tier().capacity
+    slot_keys = _smallest_keys(keys, capacity)
+    # Which line each slot holds: its position among the 2C candidates.
+    line = jnp.argmax(keys[None, :] == slot_keys[:, None], axis=1)
+    used = slot_keys < _NO_LABEL
+    is_row = used & (line < c)
+    is_col = used & (line >= c)
+    which = jnp.where(line < c, line, line - c)
+    inside = colours >= 0
+    hit = ((is_row[:, None, None] & (index[None, :, None] == which[:, None, None]))
+           | (is_col[:, None, None] & (index[None, None, :] == which[:, None, None])))
+    planes = jnp.where(hit & inside[None], colours.astype(jnp.int8)[None], jnp.int8(-1))
+    count = jnp.sum(row_uniform, dtype=jnp.int32) + jnp.sum(col_uniform, dtype=jnp.int32)
+    return _objects_container(_to_window(planes, -1), count)

@@ -100,19 +100,21 @@ def solve_05f2a901(I):
     return O
 
 
-# exercises: objects(univalued=T, diagonal=F, without_bg=F), colorfilter, valmax/valmin,
-# sizefilter with ties (several smallest regions), merge, fill
+# exercises: objects(univalued=T, diagonal=F, without_bg=F), colorfilter, valmax,
+# argmin with ties (several smallest regions; only their common size is used), sizefilter,
+# merge, fill
 def solve_6455b5f5(I):
     x1 = objects(I, T, F, F)
     x2 = colorfilter(x1, ZERO)
     x3 = valmax(x2, size)
-    x4 = valmin(x2, size)
-    x5 = sizefilter(x2, x3)
-    x6 = sizefilter(x2, x4)
-    x7 = merge(x5)
+    x4 = argmin(x2, size)
+    x5 = size(x4)
+    x6 = sizefilter(x2, x3)
+    x7 = sizefilter(x2, x5)
     x8 = merge(x6)
-    x9 = fill(I, ONE, x7)
-    O = fill(x9, EIGHT, x8)
+    x9 = merge(x7)
+    x10 = fill(I, ONE, x8)
+    O = fill(x10, EIGHT, x9)
     return O
 
 
@@ -596,4 +598,101 @@ def solve_2dc579da(I):
     x3 = apply(x2, x1)
     x4 = merge(x3)
     O = argmax(x4, numcolors)
+    return O
+
+
+# exercises: chain(toivec, invert, height), fork(shift, identity, .), mapply, merge, cover,
+# paint (objects move up by their own height)
+def solve_5521c0d9(I):
+    x1 = objects(I, T, F, T)
+    x2 = chain(toivec, invert, height)
+    x3 = fork(shift, identity, x2)
+    x4 = mapply(x3, x1)
+    x5 = merge(x1)
+    x6 = cover(I, x5)
+    O = paint(x6, x4)
+    return O
+
+
+# exercises: tojvec, crop at a fixed window (shape change)
+def solve_5bd6f4ac(I):
+    x1 = tojvec(SIX)
+    O = crop(I, x1, THREE_BY_THREE)
+    return O
+
+
+# exercises: argmax with ties (several largest objects, only their common size is used),
+# sizefilter, order by leftmost, apply(color) on a tuple, repeat as grid rows
+def solve_a3325580(I):
+    x1 = objects(I, T, F, T)
+    x2 = argmax(x1, size)
+    x3 = size(x2)
+    x4 = sizefilter(x1, x3)
+    x5 = order(x4, leftmost)
+    x6 = apply(color, x5)
+    O = repeat(x6, x3)
+    return O
+
+
+# exercises: size of a set, astuple, repeat, merge of a grid into a flat tuple, hconcat,
+# crop, hsplit, merge of a tuple of grids (1x9 row reshaped to 3x3)
+def solve_ff28f65a(I):
+    x1 = objects(I, T, F, T)
+    x2 = size(x1)
+    x3 = astuple(ONE, ZERO)
+    x4 = repeat(x3, x2)
+    x5 = merge(x4)
+    x6 = repeat(x5, ONE)
+    x7 = astuple(ONE, NINE)
+    x8 = canvas(ZERO, x7)
+    x9 = hconcat(x6, x8)
+    x10 = crop(x9, ORIGIN, x7)
+    x11 = hsplit(x10, THREE)
+    O = merge(x11)
+    return O
+
+
+# exercises: index, ofcolor (the colour may be the most common one), width, halve,
+# vupscale (grid grows), urcorner, shoot (leaving the grid), rbind(shoot, LEFT), mapply, fill
+def solve_bbc9ae5d(I):
+    x1 = index(I, ORIGIN)
+    x2 = ofcolor(I, x1)
+    x3 = width(I)
+    x4 = halve(x3)
+    x5 = vupscale(I, x4)
+    x6 = urcorner(x2)
+    x7 = shoot(x6, UNITY)
+    x8 = rbind(shoot, LEFT)
+    x9 = mapply(x8, x7)
+    O = fill(x5, x1, x9)
+    return O
+
+
+# exercises: halve, tojvec, vfrontier, asindices, difference, fill
+def solve_d23f8c26(I):
+    x1 = width(I)
+    x2 = halve(x1)
+    x3 = tojvec(x2)
+    x4 = vfrontier(x3)
+    x5 = asindices(I)
+    x6 = difference(x5, x4)
+    O = fill(I, ZERO, x6)
+    return O
+
+
+# exercises: objects(univalued=F, diagonal=F, without_bg=T), subgrid, vmirror
+def solve_7468f01a(I):
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = subgrid(x2, I)
+    O = vmirror(x3)
+    return O
+
+
+# exercises: objects(univalued=F, diagonal=T, without_bg=T), ulcorner, crop
+def solve_2013d3e2(I):
+    x1 = objects(I, F, T, T)
+    x2 = first(x1)
+    x3 = ulcorner(x2)
+    O = crop(I, x3, THREE_BY_THREE)
     return O

@@ -1,0 +1,36 @@
+"""Runs IR programs on the CPU reference (dsl_py): the oracle and the engine's fallback."""
+from jaxbatt.codegen.ir import Const, Program, Ref
+
+
+def _value(arg, env, namespace):
+    if isinstance(arg, Const):
+        return arg.value
+    if arg.name in env:
+        return env[arg.name]
+    return namespace[arg.name]
+
+
+def run_program(program: Program, I, S=None, C=None):
+    """{output name: (ok, value)} of the program on dsl_py values.
+
+    ok=False where the reference raises: for a solver any failing step fails the output;
+    for a batt output only the steps it depends on count (they are all its steps)."""
+    from jaxbatt import dsl_py
+    namespace = dsl_py.PRIMITIVES
+    env = {"I": I, "S": S, "C": C}
+    failed = set()
+    for step in program.steps:
+        refs = [step.func] + [a for a in step.args if isinstance(a, Ref)]
+        if any(r.name in failed for r in refs):
+            failed.add(step.target)
+            continue
+        try:
+            fn = _value(step.func, env, namespace)
+            env[step.target] = fn(*[_value(a, env, namespace) for a in step.args])
+        except Exception:  # a raising line is a result (the lane is an error)
+            failed.add(step.target)
+    results = {}
+    for name, source in program.outputs:
+        ok = not failed if program.strict else source not in failed
+        results[name] = (ok, env.get(source) if ok else None)
+    return results
