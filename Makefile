@@ -15,7 +15,8 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m jaxbatt.demo
+	mkdir -p out
+	$(PY) -m jaxbatt run --programs jaxbatt/programs/solvers.py --dataset arc1-training --pairing own --report out/demo_report.json --predictions out/demo_predictions.json
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 -m "not slow"

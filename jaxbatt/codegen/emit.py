@@ -2,7 +2,7 @@
 
 The module defines `batt(I, S, C)`: I the padded input grid (dsl_jax Grid), S the task's
 train pairs (a tuple Container of (input Grid, output Grid)), C the target grid. It returns
-{program name: (output, ok, exact)}. Steps common to several programs (same primitive on
+{program name: (output, ok, exact)} (every program has one output). Steps common to several programs (same primitive on
 the same arguments) are computed once. Each step runs under `flags.collect`; a program's
 flags are the AND of its steps' flags (for a solver, every step: arc-dsl raises if any line
 raises; for a batt output, the steps it depends on).
@@ -92,7 +92,7 @@ def emit(programs: Sequence[Program]) -> str:
     returns = []
     for program in programs:
         for name, text, ok, ex in emitter.program(program):
-            returns.append(f"        {name!r}: ({text}, {ok}, {ex}),")
+            returns.append(f"        {program.name!r}: ({text}, {ok}, {ex}),")
     files = sorted({os.path.basename(p.file) for p in programs})
     head = HEADER.format(files=", ".join(files), count=len(programs))
     body = emitter.lines + ["    return {"] + returns + ["    }"]

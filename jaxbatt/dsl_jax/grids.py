@@ -79,7 +79,7 @@ def _grid(cells, h, w):
     c = cells.shape[-1]
     h = jnp.maximum(_int(h), 0)
     w = jnp.maximum(_int(w), 0)
-    flags.fits((h <= c) & (w <= c))
+    flags.fits((h <= c) & ((w <= c) | (h == 0)))
     w = jnp.where(h > 0, w, 0)
     h, w = jnp.minimum(h, c), jnp.minimum(w, c)
     cells = jnp.where(_inside(cells, h, w), jnp.asarray(cells, jnp.int8), jnp.int8(-1))
@@ -236,8 +236,8 @@ def height(piece):
     if _is_patch(piece):
         top, bottom, _, _, nonempty = _bbox(piece)
         return jnp.where(nonempty, bottom - top + 1, 0)
-    if isinstance(piece, Container):
-        return _int(piece.size)
+    if isinstance(piece, Container) and piece.kind == "tuple":
+        return _int(piece.size)  # len() of a tuple of values
     raise TypeError(f"height: no Piece form {type(piece).__name__}")
 
 

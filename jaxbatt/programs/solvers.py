@@ -696,3 +696,112 @@ def solve_2013d3e2(I):
     x3 = ulcorner(x2)
     O = crop(I, x3, THREE_BY_THREE)
     return O
+
+
+# exercises: apply(first/last) on a frozenset of cells (duplicates merge), remove,
+# product, decrement, fill
+def solve_2281f1f4(I):
+    x1 = ofcolor(I, FIVE)
+    x2 = apply(first, x1)
+    x3 = remove(ZERO, x2)
+    x4 = apply(last, x1)
+    x5 = width(I)
+    x6 = decrement(x5)
+    x7 = remove(x6, x4)
+    x8 = product(x3, x7)
+    O = fill(I, TWO, x8)
+    return O
+
+
+# exercises: hperiod, divide, multiply, double, tojvec, hupscale (grid widens), shift with
+# cells leaving the grid, paint
+def solve_963e52fc(I):
+    x1 = objects(I, F, F, T)
+    x2 = first(x1)
+    x3 = hperiod(x2)
+    x4 = width(I)
+    x5 = divide(x4, x3)
+    x6 = multiply(x5, x3)
+    x7 = tojvec(x6)
+    x8 = double(x6)
+    x9 = tojvec(x8)
+    x10 = shift(x2, x7)
+    x11 = shift(x2, x9)
+    x12 = hupscale(I, TWO)
+    x13 = paint(x12, x2)
+    x14 = paint(x13, x10)
+    O = paint(x14, x11)
+    return O
+
+
+# exercises: ofcolor, toobject, position, move
+def solve_dc433765(I):
+    x1 = ofcolor(I, THREE)
+    x2 = ofcolor(I, FOUR)
+    x3 = position(x1, x2)
+    x4 = toobject(x1, I)
+    O = move(I, x4, x3)
+    return O
+
+
+# exercises: apply(ulcorner/urcorner/llcorner/lrcorner) on a set of objects, shift by
+# diagonal unit vectors, fill
+def solve_95990924(I):
+    x1 = objects(I, T, F, T)
+    x2 = apply(ulcorner, x1)
+    x3 = shift(x2, NEG_UNITY)
+    x4 = fill(I, ONE, x3)
+    x5 = apply(urcorner, x1)
+    x6 = shift(x5, UP_RIGHT)
+    x7 = fill(x4, TWO, x6)
+    x8 = apply(llcorner, x1)
+    x9 = shift(x8, DOWN_LEFT)
+    x10 = fill(x7, THREE, x9)
+    x11 = apply(lrcorner, x1)
+    x12 = shift(x11, UNITY)
+    O = fill(x10, FOUR, x12)
+    return O
+
+
+# exercises: compose(backdrop, inbox), mapply, fill (interiors of solid rectangles)
+def solve_50cb2852(I):
+    x1 = objects(I, T, F, T)
+    x2 = compose(backdrop, inbox)
+    x3 = mapply(x2, x1)
+    O = fill(I, EIGHT, x3)
+    return O
+
+
+# exercises: vmirror, equality of grids, branch on ints, canvas
+def solve_44f52bb0(I):
+    x1 = vmirror(I)
+    x2 = equality(I, x1)
+    x3 = branch(x2, ONE, SEVEN)
+    O = canvas(x3, UNITY)
+    return O
+
+
+# exercises: shift left/right, intersection, fill
+def solve_a699fb00(I):
+    x1 = ofcolor(I, ONE)
+    x2 = shift(x1, LEFT)
+    x3 = shift(x1, RIGHT)
+    x4 = intersection(x2, x3)
+    O = fill(I, TWO, x4)
+    return O
+
+
+# exercises: objects(univalued=F, diagonal=T, without_bg=T), colorfilter, argmax, center,
+# subtract, shift, cover, underpaint
+def solve_88a10436(I):
+    x1 = objects(I, F, T, T)
+    x2 = colorfilter(x1, FIVE)
+    x3 = first(x2)
+    x4 = argmax(x1, size)
+    x5 = center(x3)
+    x6 = center(x4)
+    x7 = subtract(x5, x6)
+    x8 = shift(x4, x7)
+    x9 = cover(I, x3)
+    O = underpaint(x9, x8)
+    return O

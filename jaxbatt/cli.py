@@ -1,0 +1,160 @@
+"""The `jaxbatt` command.
+
+    jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
+                [--report FILE.json] [--predictions FILE.json] [--limit N]
+"""
+import argparse
+import json
+import sys
+import time
+
+import numpy as np
+
+from jaxbatt import api, engine
+from jaxbatt.data import DATASETS, load_tasks
+
+
+def _progress_printer(stream):
+    last = {}
+
+    def progress(phase, done, total):
+        width = 30
+        filled = int(width * done / max(total, 1))
+        if last.get(phase) == filled and done != total:
+            return
+        last[phase] = filled
+        label = "compile+run (jax)" if phase == "jax" else "reference fallback"
+        stream.write(f"\r{label:>20} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return progress
+
+
+def _lane_counts(runs):
+    counts = {path: 0 for path in engine.PATHS}
+    counts["error"] = 0
+    for run in runs:
+        for output, path in zip(run.outputs, run.paths):
+            if output is None:
+                counts["error"] += 1
+            else:
+                counts[path] += 1
+    return counts
+
+
+def build_report(result: api.BatteryResult, wall_seconds: float, program_errors) -> dict:
+    programs = {}
+    for name, per_task in result.runs.items():
+        any_run = next(iter(per_task.values()))
+        programs[name] = {
+            "task": any_run.task,
+            "solved": sorted(t for t, run in per_task.items() if run.solved),
+            "lanes": _lane_counts(per_task.values()),
+            "trace_error": any_run.trace_error,
+        }
+    lanes = {path: sum(p["lanes"][path] for p in programs.values()) for path in list(engine.PATHS) + ["error"]}
+    evaluations = sum(lanes.values())
+    solved_tasks = sorted({t for p in programs.values() for t in p["solved"]})
+    summary = {
+        "tasks_solved": len(solved_tasks),
+        "programs": len(programs),
+        "rejected_programs": len(program_errors),
+        "grids": result.lanes,
+        "evaluations": evaluations,
+        "evaluations_per_second": evaluations / wall_seconds if wall_seconds else 0.0,
+        "lanes": lanes,
+        "compile_seconds": result.compile_seconds,
+        "run_seconds": result.run_seconds,
+        "wall_seconds": wall_seconds,
+    }
+    return {"programs": programs, "summary": summary}
+
+
+def build_predictions(result: api.BatteryResult, tasks) -> dict:
+    """Kaggle format: {task: [{"attempt_1": grid, "attempt_2": grid} per test input]}."""
+    predictions = {}
+    for task in tasks:
+        n_train = len(task.train)
+        attempts = [[] for _ in task.test]
+        for per_task in result.runs.values():
+            run = per_task.get(task.id)
+            if run is None or not run.train_correct:
+                continue
+            for i, output in enumerate(run.outputs[n_train:]):
+                if isinstance(output, np.ndarray) and not any(np.array_equal(output, a) for a in attempts[i]):
+                    attempts[i].append(output)
+        entry = []
+        for found in attempts:
+            grids = [a.tolist() for a in found[:2]] or [[[0]]]
+            entry.append({"attempt_1": grids[0], "attempt_2": grids[min(1, len(grids) - 1)]})
+        predictions[task.id] = entry
+    return predictions
+
+
+def _print_summary(report: dict, out=sys.stdout):
+    s = report["summary"]
+    total = max(1, s["evaluations"])
+    rows = [
+        ("tasks solved", f"{s['tasks_solved']}"),
+        ("programs (rejected)", f"{s['programs']} ({s['rejected_programs']})"),
+        ("grids", f"{s['grids']}"),
+        ("evaluations", f"{s['evaluations']}"),
+        ("evaluations / s", f"{s['evaluations_per_second']:.1f}"),
+        *[(f"lanes {path}", f"{n} ({100 * n / total:.1f}%)") for path, n in s["lanes"].items()],
+        ("compile time", f"{s['compile_seconds']:.2f} s"),
+        ("jax run time", f"{s['run_seconds']:.2f} s"),
+        ("wall time", f"{s['wall_seconds']:.2f} s"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}", file=out)
+
+
+def cmd_run(args) -> int:
+    tasks = load_tasks(args.dataset, solutions=args.solutions)
+    if args.limit:
+        tasks = tasks[: args.limit]
+    programs = api.load_programs(args.programs)
+    for error in programs.errors:
+        print(f"rejected: {error}", file=sys.stderr)
+    config = engine.EngineConfig(group_size=args.group_size, cache_dir=args.cache_dir)
+    start = time.perf_counter()
+    result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
+    wall = time.perf_counter() - start
+    report = build_report(result, wall, programs.errors)
+    _print_summary(report)
+    if args.report:
+        with open(args.report, "w") as handle:
+            json.dump(report, handle, indent=1)
+    if args.predictions:
+        with open(args.predictions, "w") as handle:
+            json.dump(build_predictions(result, tasks), handle)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="jaxbatt", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run programs on ARC tasks")
+    run.add_argument("--programs", required=True, help="solver module, batt file, or folder of them")
+    run.add_argument("--dataset", required=True,
+                     help=f"one of {', '.join(DATASETS)}, a task JSON file, a folder, or a Kaggle challenges file")
+    run.add_argument("--solutions", help="Kaggle solutions file for --dataset")
+    run.add_argument("--pairing", choices=("own", "all"), default="own",
+                     help="own: solve_<id> on task <id> only; all: every program on every task")
+    run.add_argument("--report", help="write the JSON report here")
+    run.add_argument("--predictions", help="write Kaggle-format predictions here")
+    run.add_argument("--limit", type=int, default=0, help="only the first N tasks")
+    run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,
+                     help="programs per compiled function")
+    run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return cmd_run(args)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,256 @@
+"""Runs program groups over batches of grids: jit(vmap(batt)) per group and tier, fallback.
+
+Every lane's result is exact: lanes the small tier cannot hold (exact=False) rerun at the
+large tier, and lanes that still cannot be held run on dsl_py. Each lane records which path
+produced it: "jax", "jax-large" or "reference". A group that fails to trace is split into
+its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
+"""
+import dataclasses
+import os
+import time
+from typing import Dict, List, Optional, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxbatt.codegen import emit
+from jaxbatt.codegen.ir import Program
+from jaxbatt.codegen.reference import run_program
+from jaxbatt.dsl_jax import values
+
+PATHS = ("jax", "jax-large", "reference")
+
+
+@dataclasses.dataclass
+class Lane:
+    """One evaluation input: a grid, its task's train pairs, and the expected output."""
+
+    grid: np.ndarray  # (h, w) int
+    train: tuple = ()  # ((input, output), ...) numpy grids of the lane's task
+    expected: Optional[np.ndarray] = None
+
+
+@dataclasses.dataclass
+class Outcome:
+    """One program's results on every lane of a batch."""
+
+    outputs: List[object]  # per lane: np.ndarray (a grid), another Python value, or None (error)
+    paths: List[str]  # per lane: one of PATHS
+    trace_error: Optional[str] = None  # why the program ran wholly on the reference
+    compile_seconds: float = 0.0
+    run_seconds: float = 0.0
+
+
+@dataclasses.dataclass
+class EngineConfig:
+    tiers: Sequence[values.Tier] = (values.SMALL, values.LARGE)
+    group_size: int = 8  # programs per compiled function
+    min_batch: int = 8  # batches are padded to a power of two at least this large
+    cache_dir: Optional[str] = None  # generated modules and XLA's persistent cache
+    force_reference: bool = False  # skip JAX entirely (for testing the fallback)
+
+
+_cache_ready = False
+
+
+def enable_compilation_cache(cache_dir: Optional[str] = None):
+    """Turns on JAX's persistent compilation cache (a folder under the user's cache)."""
+    global _cache_ready
+    if _cache_ready:
+        return
+    folder = os.path.join(cache_dir or emit.default_cache_dir(), "xla")
+    os.makedirs(folder, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", folder)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    _cache_ready = True
+
+
+def _bucket(n, minimum):
+    size = max(minimum, 1)
+    while size < n:
+        size *= 2
+    return size
+
+
+def _to_py_grid(array) -> tuple:
+    return tuple(tuple(int(v) for v in row) for row in np.asarray(array))
+
+
+def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
+    """A batched Grid (cells int8[B, C, C], h, w int32[B]); grids larger than C don't fit."""
+    c = tier.canvas
+    cells = np.full((len(grids), c, c), -1, np.int8)
+    h = np.zeros(len(grids), np.int32)
+    w = np.zeros(len(grids), np.int32)
+    fits = np.ones(len(grids), bool)
+    for b, grid in enumerate(grids):
+        grid = np.asarray(grid)
+        if grid.shape[0] > c or grid.shape[1] > c:
+            fits[b] = False
+            continue
+        cells[b, : grid.shape[0], : grid.shape[1]] = grid
+        h[b], w[b] = grid.shape
+    return values.Grid(cells, h, w), fits
+
+
+def pad_train(trains: Sequence[tuple], tier: values.Tier):
+    """S per lane: a tuple Container of (input Grid, output Grid) pairs; batched."""
+    k = tier.capacity
+    inputs = [[pair[0] for pair in train] for train in trains]
+    outputs = [[pair[1] for pair in train] for train in trains]
+    fits = np.array([len(t) <= k for t in trains])
+    blank = np.zeros((1, 1), np.int8)
+
+    def stack(side):
+        flat = [g for lane in side for g in (lane + [blank] * k)[:k]]
+        grid, ok = pad_grids(flat, tier)
+        cells = grid.cells.reshape(len(side), k, tier.canvas, tier.canvas)
+        empty = np.arange(k)[None, :] >= np.array([len(lane) for lane in side])[:, None]
+        h = np.where(empty, 0, grid.h.reshape(len(side), k))
+        w = np.where(empty, 0, grid.w.reshape(len(side), k))
+        cells = np.where(empty[:, :, None, None], -1, cells)
+        return values.Grid(cells, h.astype(np.int32), w.astype(np.int32)), ok.reshape(len(side), k).all(axis=1)
+
+    ins, ok_in = stack(inputs)
+    outs, ok_out = stack(outputs)
+    sizes = np.array([min(len(t), k) for t in trains], np.int32)
+    return values.Container((ins, outs), sizes, "tuple"), fits & ok_in & ok_out
+
+
+class CompiledGroup:
+    """jit(vmap(batt)) of one program group at one tier."""
+
+    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None):
+        self.programs = list(programs)
+        self.tier = tier
+        self.module = emit.load(self.programs, cache_dir)
+        self.uses_train = any(p.uses("S") for p in self.programs)
+        self.uses_target = any(p.uses("C") for p in self.programs)
+
+        def lane(I, S, C):
+            with values.use_tier(tier):
+                results = self.module.batt(I, S, C)
+            return {name: (out, jnp.asarray(ok), jnp.asarray(ex)) for name, (out, ok, ex) in results.items()}
+
+        self.fn = jax.jit(jax.vmap(lane))
+        self.compiled = {}  # batch size -> compiled executable
+        self.compile_seconds = 0.0
+        self.run_seconds = 0.0
+
+    def __call__(self, lanes: Sequence[Lane], min_batch: int):
+        """(outputs {program: (value, ok, exact)} batched, which lanes fit the tier)."""
+        n = len(lanes)
+        size = _bucket(n, min_batch)
+        order = list(range(n)) + [0] * (size - n)
+        grid, fits = pad_grids([lanes[i].grid for i in order], self.tier)
+        train, train_fits = (None, np.ones(size, bool))
+        if self.uses_train:
+            train, train_fits = pad_train([lanes[i].train for i in order], self.tier)
+        target, target_fits = (None, np.ones(size, bool))
+        if self.uses_target:
+            known = [lanes[i].expected if lanes[i].expected is not None else np.zeros((1, 1)) for i in order]
+            target, target_fits = pad_grids(known, self.tier)
+            target_fits &= np.array([lanes[i].expected is not None for i in order])
+        if size not in self.compiled:
+            start = time.perf_counter()
+            self.compiled[size] = self.fn.lower(grid, train, target).compile()
+            self.compile_seconds += time.perf_counter() - start
+        start = time.perf_counter()
+        out = jax.device_get(self.compiled[size](grid, train, target))
+        self.run_seconds += time.perf_counter() - start
+        lane_fits = (fits & train_fits & target_fits)[:n]
+        return out, lane_fits
+
+
+_compiled_groups = {}  # (programs, tier, cache dir) -> CompiledGroup
+
+
+def _python_output(value, b):
+    """Lane b of a batched dsl_jax output as a Python/numpy value (grids as arrays)."""
+    lane = jax.tree_util.tree_map(lambda x: x[b], value)
+    if isinstance(lane, values.Grid):
+        h, w = int(lane.h), int(lane.w)
+        return np.asarray(lane.cells[:h, :w], np.int8)
+    return values.to_py(lane)
+
+
+def _reference_output(program: Program, lane: Lane):
+    train = tuple((_to_py_grid(i), _to_py_grid(o)) for i, o in lane.train)
+    target = _to_py_grid(lane.expected) if lane.expected is not None else None
+    results = run_program(program, _to_py_grid(lane.grid), train, target)
+    ok, value = results[program.outputs[0][0]]
+    if not ok:
+        return None
+    if isinstance(value, tuple) and value and all(isinstance(r, tuple) for r in value):
+        try:
+            return np.asarray(value, np.int8)
+        except (ValueError, TypeError):
+            return value
+    return value
+
+
+def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineConfig = None,
+             lanes_of: Dict[str, Sequence[int]] = None, progress=None) -> Dict[str, Outcome]:
+    """Programs on lanes: {program name: Outcome} (each program has one output).
+
+    lanes_of: the lanes each program runs on (default: all); other lanes stay None.
+    progress: optional callback progress(phase, done, total), phase "jax" or "reference"."""
+    config = config or EngineConfig()
+    enable_compilation_cache(config.cache_dir)
+    outcomes = {p.name: Outcome([None] * len(lanes), ["reference"] * len(lanes)) for p in programs}
+    everything = range(len(lanes))
+    pending = {p.name: set(lanes_of[p.name] if lanes_of else everything) for p in programs}
+    if not config.force_reference and lanes:
+        groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
+        for done, group in enumerate(groups):
+            _run_group(group, lanes, config, outcomes, pending)
+            if progress:
+                progress("jax", done + 1, len(groups))
+    by_name = {p.name: p for p in programs}
+    total = sum(len(rest) for rest in pending.values())
+    done = 0
+    for name, rest in pending.items():
+        for b in sorted(rest):
+            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b])
+            outcomes[name].paths[b] = "reference"
+            done += 1
+            if progress:
+                progress("reference", done, total)
+    return outcomes
+
+
+def _run_group(group, lanes, config, outcomes, pending):
+    for tier_index, tier in enumerate(config.tiers):
+        todo = sorted(set().union(*(pending[p.name] for p in group)))
+        if not todo:
+            return
+        try:
+            key = (tuple(group), tier, config.cache_dir)
+            if key not in _compiled_groups:
+                _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir)
+            compiled = _compiled_groups[key]
+            before = compiled.compile_seconds, compiled.run_seconds
+            out, lane_fits = compiled([lanes[b] for b in todo], config.min_batch)
+        except Exception as error:  # a program that cannot be traced runs on the reference
+            if len(group) > 1:
+                for program in group:
+                    _run_group([program], lanes, config, outcomes, pending)
+            else:
+                outcomes[group[0].name].trace_error = f"{type(error).__name__}: {error}"
+            return
+        compile_seconds = compiled.compile_seconds - before[0]
+        run_seconds = compiled.run_seconds - before[1]
+        path = PATHS[min(tier_index, 1)]
+        for program in group:
+            outcome = outcomes[program.name]
+            outcome.compile_seconds += compile_seconds / len(group)
+            outcome.run_seconds += run_seconds / len(group)
+            value, ok, exact = out[program.name]
+            mine = pending[program.name]
+            for position, b in enumerate(todo):
+                if b in mine and lane_fits[position] and exact[position]:
+                    outcome.outputs[b] = _python_output(value, position) if ok[position] else None
+                    outcome.paths[b] = path
+                    mine.discard(b)

@@ -1,0 +1,137 @@
+"""dsl_jax arithmetic family against dsl_py: eager, jit and vmap via the harness."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jaxbatt.dsl_jax import arithmetic as A, flags, values
+from jaxbatt.dsl_jax.testing import assert_compiles_once, check_primitive, stack_py
+from tests.arc_samples import sample_grids
+
+UNARY = ["invert", "double", "halve", "increment", "decrement", "crement", "sign",
+         "even", "positive", "flip", "toivec", "tojvec"]
+BINARY = ["add", "subtract", "multiply", "divide", "greater", "equality", "both", "either"]
+
+INTS = [-7, -2, -1, 0, 1, 2, 3, 9, 30]
+PAIRS = [(0, 0), (1, -1), (-3, 4), (7, 2), (0, 5), (-1, -1)]
+GRIDS = sample_grids(4, seed=11) + [((1, 2), (3, 4)), ((0,),)]
+SETS = [frozenset(), frozenset({(0, 0), (1, 2)}), frozenset({(-3, 4)}),
+        frozenset({(3, (0, 0)), (4, (1, 1))}), frozenset({(3, (0, 0))})]
+
+
+def _numbers():
+    return INTS + [True, False] + PAIRS
+
+
+def _check(name, cases, **kw):
+    summary = check_primitive(name, cases, **kw)
+    assert summary.cases == len(cases), summary
+    assert summary.inexact == 0, summary
+    return summary
+
+
+def test_exports():
+    assert len(A.__all__) == 20 and set(A.__all__) == set(UNARY) | set(BINARY)
+
+
+@pytest.mark.parametrize("name", UNARY)
+def test_unary_on_ints_pairs_and_bools(name):
+    cases = [(x,) for x in _numbers()]
+    if name in ("toivec", "tojvec"):
+        cases = [(x,) for x in INTS + [True]]
+    _check(name, cases)
+
+
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide"])
+def test_binary_numbers_broadcast_like_arc_dsl(name):
+    nums = INTS[:6] + PAIRS[:4] + [True]
+    cases = [(a, b) for a in nums for b in nums]
+    _check(name, cases)
+
+
+def test_divide_by_zero_is_not_ok_and_floors():
+    summary = _check("divide", [(5, 0), ((1, 2), (3, 0)), ((4, 4), 0), (-7, 2), (7, -2),
+                                (0, (1, 0)), (-9, (2, -4))])
+    assert summary.errors >= 4 * 3 - 4  # the zero-divisor cases, on most lanes
+
+
+def test_greater_ints_pairs_and_sets():
+    cases = [(a, b) for a in INTS[:5] for b in INTS[:5]]
+    cases += [(a, b) for a in PAIRS[:4] for b in PAIRS[:4]]
+    cases += [(1, (1, 2)), ((1, 2), 1)]
+    cases += [(a, b) for a in SETS[:3] for b in SETS[:3]]
+    cases += [(SETS[3], SETS[4]), (SETS[4], SETS[3]), (SETS[3], SETS[3]), (SETS[1], SETS[0])]
+    _check("greater", cases)
+
+
+def test_equality_across_forms():
+    forms = [0, 1, True, (0, 1), (1, 0)] + GRIDS[-2:] + SETS
+    forms += [(1, 2, 3), frozenset({1, 2}), frozenset({2, 1}), frozenset({5})]
+    cases = [(a, b) for a in forms for b in forms]
+    _check("equality", cases)
+
+
+def test_equality_on_real_grids():
+    cases = [(a, b) for a in GRIDS[:4] for b in GRIDS[:4]]
+    _check("equality", cases)
+
+
+@pytest.mark.parametrize("name", ["both", "either"])
+def test_logic_returns_an_operand(name):
+    vals = [True, False, 0, 3]
+    _check(name, [(a, b) for a in vals for b in vals])
+    sets = SETS[:3]
+    _check(name, [(a, b) for a in sets for b in sets])
+
+
+def test_flip_truthiness_of_any_form():
+    _check("flip", [(x,) for x in [0, 5, True, False, (0, 0)] + GRIDS[-1:] + SETS])
+
+
+def test_forms_the_reference_rejects_are_not_ok():
+    _check("add", [(SETS[1], 1), (1, SETS[1]), ((1, 2), SETS[3]), (SETS[0], SETS[0])])
+    _check("even", [((1, 2),), (SETS[1],), (GRIDS[-1],)])
+    _check("positive", [((1, 2),), (SETS[3],)])
+    _check("invert", [(SETS[1],), (SETS[3],)])
+    _check("greater", [(1, (1, 2)), (SETS[1], 2), ((1, 1), SETS[1])])
+
+
+def test_static_operands_give_static_numpy_results():
+    out, ok, _ = flags.collect(A.add, 2, np.asarray((1, 2), np.int32))
+    assert isinstance(out, np.ndarray) and out.tolist() == [3, 4] and bool(ok)
+    out, ok, _ = flags.collect(A.divide, 1, 0)
+    assert isinstance(out, np.ndarray) and not bool(ok)
+    assert int(flags.collect(A.subtract, 5, 2)[0]) == 3
+
+
+def test_grid_tuple_arithmetic_is_rejected_while_tracing():
+    grid, _ = values.from_py(((1, 2), (3, 4)))
+    with pytest.raises(TypeError):
+        flags.collect(A.add, grid, grid)
+
+
+ints = st.integers(-50, 50)
+numbers = st.one_of(ints, st.booleans(), st.tuples(ints, ints))
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.sampled_from(["add", "subtract", "multiply", "divide", "greater", "equality",
+                             "both", "either"]), a=numbers, b=numbers)
+def test_binary_hypothesis(name, a, b):
+    check_primitive(name, [(a, b)], batch=False)
+
+
+def test_compiles_once_under_vmap():
+    a = stack_py([(1, 2), (3, 4), (5, 6)])
+    b = stack_py([(0, 1), (2, 3), (4, 5)])
+    c = stack_py([(1, 1), (0, 0), (9, 9)])
+    assert_compiles_once(lambda x, y: A.divide(A.add(x, y), A.crement(y)), (a, b), (c, a))
+
+
+def test_vmap_masks_each_lane():
+    x = jnp.asarray([4, 5, -6], jnp.int32)
+    d = jnp.asarray([2, 0, 4], jnp.int32)
+    out, ok, exact = jax.vmap(lambda a, b: flags.collect(A.divide, a, b))(x, d)
+    assert ok.tolist() == [True, False, True] and exact.all()
+    assert out[0] == 2 and out[2] == -2
