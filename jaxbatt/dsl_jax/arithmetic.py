@@ -365,8 +365,19 @@ def _equal(a, b):
             return _equal(values.as_pair(jnp.stack([jnp.asarray(v, jnp.int32) for v in other])), pair)
         if isinstance(other, Grid):
             return np.asarray(False)  # rows are tuples, pair entries ints
-    # Grid vs tuple Container, Python tuple vs Container ...: only emptiness is certain.
     empty_a, empty_b = _tuple_empty(a), _tuple_empty(b)
+    if isinstance(a, Container) and isinstance(b, Grid):
+        a, b = b, a
+    if isinstance(a, Grid) and isinstance(b, Container) and isinstance(b.items, (jax.Array, np.ndarray)):
+        if b.items.ndim == 1:  # a tuple of ints: its elements are never rows
+            return empty_a & empty_b
+        if b.items.ndim == 2 and b.items.shape[1] == 2:  # a tuple of pairs: rows of width 2
+            rows = min(a.cells.shape[0], b.items.shape[0])
+            cells = a.cells[:rows, :2].astype(jnp.int32)
+            live = jnp.arange(rows) < b.size
+            same = jnp.all(jnp.where(live[:, None], cells == b.items[:rows], True))
+            return (a.h == b.size) & ((a.h == 0) | ((a.w == 2) & same))
+    # Grid vs other tuple Containers, Python tuples ...: only emptiness is certain.
     flags.fits(empty_a | empty_b)
     return empty_a & empty_b
 

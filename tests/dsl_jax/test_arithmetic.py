@@ -1,10 +1,17 @@
-"""dsl_jax arithmetic family against dsl_py: eager, jit and vmap via the harness."""
+"""dsl_jax arithmetic family against dsl_py: eager, jit and vmap via the harness.
+
+The harness compiles every case under jit, so it gets a few cases per form combination;
+`bulk_check` sweeps many cases with one jit(vmap) compile per group of padded shapes.
+"""
+from collections import defaultdict
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from jaxbatt import dsl_jax, dsl_py
 from jaxbatt.dsl_jax import arithmetic as A, flags, values
 from jaxbatt.dsl_jax.testing import assert_compiles_once, check_primitive, stack_py
 from tests.arc_samples import sample_grids
@@ -18,6 +25,56 @@ PAIRS = [(0, 0), (1, -1), (-3, 4), (7, 2), (0, 5), (-1, -1)]
 GRIDS = sample_grids(4, seed=11) + [((1, 2), (3, 4)), ((0,),)]
 SETS = [frozenset(), frozenset({(0, 0), (1, 2)}), frozenset({(-3, 4)}),
         frozenset({(3, (0, 0)), (4, (1, 1))}), frozenset({(3, (0, 0))})]
+
+
+def bulk_check(name, cases, *, fn=None, kinds=None, ref=None):
+    """Every case under one jit(vmap) per group of identical padded shapes vs dsl_py.
+
+    Callable arguments stay static (grouped by identity). Returns (compared, inexact)."""
+    jax_fn = fn or getattr(dsl_jax, name)
+    ref = ref or getattr(dsl_py, name)
+    groups = defaultdict(list)
+    for args in cases:
+        try:
+            expected = (True, ref(*args))
+        except Exception:  # noqa: BLE001 - the reference raising is the expected result
+            expected = (False, None)
+        padded = []
+        for i, a in enumerate(args):
+            if callable(a) and not isinstance(a, (tuple, frozenset)):
+                padded.append(a)
+                continue
+            p, fits = values.from_py(a, kinds[i] if kinds else None)
+            assert fits, a
+            padded.append(jax.tree_util.tree_map(np.asarray, p))
+        static = tuple((i, a) for i, a in enumerate(padded) if callable(a))
+        dynamic = [a for a in padded if not callable(a)]
+        leaves, tree = jax.tree_util.tree_flatten(dynamic)
+        key = (tree, tuple((x.shape, x.dtype.str) for x in leaves), tuple((i, id(a)) for i, a in static))
+        groups[key].append((args, expected, dynamic, static))
+    compared = inexact = 0
+    for members in groups.values():
+        static = members[0][3]
+
+        def call(*dynamic, _static=static):
+            full, it = [], iter(dynamic)
+            slots = dict(_static)
+            for i in range(len(dynamic) + len(slots)):
+                full.append(slots[i] if i in slots else next(it))
+            return flags.collect(jax_fn, *full)
+
+        stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[m[2] for m in members])
+        out, ok, exact = jax.jit(jax.vmap(call))(*stacked)
+        for lane, (args, (ref_ok, expected), _, _) in enumerate(members):
+            if not bool(exact[lane]):
+                inexact += 1
+                continue
+            compared += 1
+            assert bool(ok[lane]) == ref_ok, (name, args, bool(ok[lane]))
+            if ref_ok and not callable(expected):
+                got = values.to_py(jax.tree_util.tree_map(lambda x: x[lane], out))
+                assert got == expected, (name, args, got, expected)
+    return compared, inexact
 
 
 def _numbers():

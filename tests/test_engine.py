@@ -1,0 +1,137 @@
+"""The engine against the reference, lane by lane, on every path (jax, jax-large, reference)."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import jaxbatt
+from jaxbatt import cli, engine
+from jaxbatt.codegen.reference import run_program
+from jaxbatt.data import as_tuple_grid, load_tasks
+from jaxbatt.dsl_jax import values
+from jaxbatt.programs import SOLVERS_PATH
+
+FIXTURES = os.path.join(os.path.dirname(__file__), "codegen", "fixtures")
+
+
+@pytest.fixture(scope="module")
+def arc1():
+    return {t.id: t for t in load_tasks("arc1-training")}
+
+
+@pytest.fixture(scope="module")
+def solvers():
+    return jaxbatt.load_programs(SOLVERS_PATH)
+
+
+def _reference(program, lane):
+    train = tuple((as_tuple_grid(i), as_tuple_grid(o)) for i, o in lane.train)
+    target = as_tuple_grid(lane.expected) if lane.expected is not None else None
+    ok, value = run_program(program, as_tuple_grid(lane.grid), train, target)[program.outputs[0][0]]
+    return value if ok else None
+
+
+def _same(engine_value, reference_value):
+    if engine_value is None or reference_value is None:
+        return engine_value is None and reference_value is None
+    if isinstance(engine_value, np.ndarray):
+        return as_tuple_grid(engine_value) == reference_value
+    return engine_value == reference_value
+
+
+def _lanes(tasks):
+    return [engine.Lane(p.input, tuple((q.input, q.output) for q in t.train), p.output)
+            for t in tasks for p in list(t.train) + list(t.test)]
+
+
+def _assert_engine_equals_reference(programs, lanes, outcomes):
+    for program in programs:
+        outcome = outcomes[program.name]
+        for b, lane in enumerate(lanes):
+            expected = _reference(program, lane)
+            assert _same(outcome.outputs[b], expected), (
+                f"{program.name} lane {b} via {outcome.paths[b]}: engine {outcome.outputs[b]!r} "
+                f"!= reference {expected!r}")
+
+
+def test_own_programs_solve_their_tasks_and_match_the_reference(arc1, solvers):
+    result = jaxbatt.run_tasks(list(arc1.values()), solvers, pairing="own")
+    unsolved = [name for name, per_task in result.runs.items() if not all(r.solved for r in per_task.values())]
+    assert unsolved == []
+    assert len(result.runs) == len(solvers)
+    by_name = {p.name: p for p in solvers}
+    for name, per_task in result.runs.items():
+        (run,) = per_task.values()
+        task = arc1[by_name[name].task_id]
+        for lane, output in zip(_lanes([task]), run.outputs):
+            assert _same(output, _reference(by_name[name], lane))
+
+
+def test_every_path_gives_the_reference_value(arc1, solvers):
+    tasks = [arc1[i] for i in sorted(arc1)[:12]]
+    lanes = _lanes(tasks)
+    programs = solvers.programs[:6]
+    small = engine.evaluate(programs, lanes)
+    large = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.LARGE,)))
+    reference = engine.evaluate(programs, lanes, engine.EngineConfig(force_reference=True))
+    for outcomes in (small, large, reference):
+        _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert all(set(o.paths) == {"reference"} for o in reference.values())
+    assert any("jax" in o.paths for o in small.values())
+
+
+def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1):
+    programs = jaxbatt.load_programs(
+        "def solve_crop_corner(I):\n"
+        "    x1 = crop(I, ORIGIN, THREE_BY_THREE)\n"
+        "    x2 = asindices(x1)\n"
+        "    x3 = sizefilter(x2, TEN)\n"
+        "    O = fill(I, FIVE, x2)\n"
+        "    return O\n"
+        "\n"
+        "def solve_first_row(I):\n"
+        "    x1 = first(I)\n"
+        "    x2 = astuple(x1, x1)\n"
+        "    O = x2\n"
+        "    return O\n")
+    tasks = [arc1[i] for i in sorted(arc1)[:5]]
+    lanes = _lanes(tasks)
+    outcomes = engine.evaluate(programs.programs, lanes)
+    _assert_engine_equals_reference(programs.programs, lanes, outcomes)
+
+
+def test_batt_file_runs_end_to_end(arc1):
+    programs = jaxbatt.load_programs(os.path.join(FIXTURES, "batt_sample.py"))
+    assert programs.errors == []
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    outcomes = engine.evaluate(programs.programs, lanes)
+    _assert_engine_equals_reference(programs.programs, lanes, outcomes)
+
+
+def test_run_on_an_arc_dict_reports_train_and_test(arc1, solvers):
+    task = arc1["0d3d703e"]
+    result = jaxbatt.run(task.to_dict() | {"id": task.id}, programs=solvers)
+    run = result.programs["solve_0d3d703e"]
+    assert run.train_correct and run.test_correct and run.solved
+    assert len(run.outputs) == len(task.train) + len(task.test)
+    other = result.programs["solve_007bbfb7"]
+    assert not other.solved
+
+
+def test_cli_writes_report_and_predictions(tmp_path, capsys, arc1):
+    report, predictions = tmp_path / "r.json", tmp_path / "p.json"
+    code = cli.main(["run", "--programs", str(SOLVERS_PATH), "--dataset", "arc1-training", "--limit", "40",
+                     "--report", str(report), "--predictions", str(predictions)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "tasks solved" in printed and "evaluations / s" in printed
+    data = json.loads(report.read_text())
+    solved = {t for p in data["programs"].values() for t in p["solved"]}
+    assert data["summary"]["tasks_solved"] == len(solved) > 0
+    for entry in data["programs"].values():
+        assert set(entry["lanes"]) == {"jax", "jax-large", "reference", "error"}
+    attempts = json.loads(predictions.read_text())
+    for task_id in solved:
+        expected = [p.output.tolist() for p in arc1[task_id].test]
+        assert [entry["attempt_1"] for entry in attempts[task_id]] == expected
