@@ -93,7 +93,8 @@ def build_predictions(result: api.BatteryResult, tasks) -> dict:
     return predictions
 
 
-def _print_summary(report: dict, out=sys.stdout):
+def _print_summary(report: dict, out=None):
+    out = out or sys.stdout
     s = report["summary"]
     total = max(1, s["evaluations"])
     rows = [
