@@ -1,0 +1,84 @@
+"""Optional parity checks against a local arc-dsl checkout (never part of this repository).
+
+Set ARCDSL=/path/to/arc-dsl to run them. Also a script:
+
+    ARCDSL=/path/to/arc-dsl python tests/test_arcdsl_parity.py
+
+prints how many of arc-dsl's 400 solvers reproduce every ARC-AGI-1 train and test output
+when run unchanged on jaxbatt.dsl_py.
+"""
+import os
+import sys
+
+import pytest
+
+ARCDSL = os.environ.get("ARCDSL")
+pytestmark = pytest.mark.skipif(not ARCDSL, reason="set ARCDSL to a local arc-dsl checkout")
+
+
+def arcdsl_solvers_on_dsl_py():
+    """{task id: solve function} from arc-dsl's solvers.py, bound to jaxbatt.dsl_py."""
+    import jaxbatt.dsl_py as dsl_py
+    with open(os.path.join(ARCDSL, "solvers.py")) as handle:
+        source = handle.read()
+    namespace = {name: getattr(dsl_py, name) for name in dsl_py.__all__}
+    code = compile(source.replace("from dsl import *", "").replace("from constants import *", ""),
+                   "arc-dsl/solvers.py", "exec")
+    exec(code, namespace)
+    return {name[len("solve_"):]: fn for name, fn in namespace.items() if name.startswith("solve_")}
+
+
+def count_solved():
+    from jaxbatt.data import as_tuple_grid, load_tasks
+    tasks = {t.id: t for t in load_tasks("arc1-training")}
+    solved, failed = [], []
+    for task_id, solve in sorted(arcdsl_solvers_on_dsl_py().items()):
+        task = tasks[task_id]
+        ok = True
+        for pair in list(task.train) + list(task.test):
+            try:
+                ok = ok and solve(as_tuple_grid(pair.input)) == as_tuple_grid(pair.output)
+            except Exception:
+                ok = False
+        (solved if ok else failed).append(task_id)
+    return solved, failed
+
+
+def run_arcdsl_tests(namespace):
+    """Runs arc-dsl's tests.py with its primitives taken from `namespace`: (passed, failed)."""
+    with open(os.path.join(ARCDSL, "tests.py")) as handle:
+        source = handle.read().replace("from dsl import *", "")
+    scope = dict(namespace)
+    exec(compile(source, "arc-dsl/tests.py", "exec"), scope)
+    passed, failed = [], []
+    for name, fn in list(scope.items()):
+        if name.startswith("test_") and callable(fn):
+            try:
+                fn()
+                passed.append(name)
+            except Exception:  # a failing arc-dsl test, counted
+                failed.append(name)
+    return passed, failed
+
+
+def test_arcdsl_own_tests_pass_on_dsl_py_except_the_order_dependent_one():
+    import jaxbatt.dsl_py as dsl_py
+    passed, failed = run_arcdsl_tests({name: getattr(dsl_py, name) for name in dsl_py.__all__})
+    assert len(passed) + len(failed) == 160
+    assert set(failed) <= {"test_mpapply"}, failed
+
+
+def test_arcdsl_solvers_reproduce_arc1_outputs_on_dsl_py():
+    solved, failed = count_solved()
+    assert len(solved) + len(failed) == 400
+    assert len(solved) >= 399, f"failed: {failed}"
+
+
+if __name__ == "__main__":
+    if not ARCDSL:
+        sys.exit("set ARCDSL to a local arc-dsl checkout")
+    import jaxbatt.dsl_py as dsl_py
+    passed, failed_tests = run_arcdsl_tests({name: getattr(dsl_py, name) for name in dsl_py.__all__})
+    print(f"arc-dsl tests.py on jaxbatt.dsl_py: {len(passed)} passed, failed: {failed_tests}")
+    solved, failed = count_solved()
+    print(f"{len(solved)}/{len(solved) + len(failed)} arc-dsl solvers solved on jaxbatt.dsl_py; failed: {failed}")
