@@ -51,20 +51,27 @@ class EngineConfig:
     force_reference: bool = False  # skip JAX entirely (for testing the fallback)
 
 
-_cache_ready = False
+_cache_folder = None
 
 
 def enable_compilation_cache(cache_dir: Optional[str] = None):
-    """Turns on JAX's persistent compilation cache (a folder under the user's cache)."""
-    global _cache_ready
-    if _cache_ready:
-        return
-    folder = os.path.join(cache_dir or emit.default_cache_dir(), "xla")
-    os.makedirs(folder, exist_ok=True)
-    jax.config.update("jax_compilation_cache_dir", folder)
+    """Turns on JAX's persistent compilation cache in `cache_dir`/xla (default: a folder
+    under the user's cache directory). The first folder set in a process stays."""
+    global _cache_folder
+    if _cache_folder is not None:
+        return _cache_folder
+    _cache_folder = os.path.join(cache_dir or emit.default_cache_dir(), "xla")
+    os.makedirs(_cache_folder, exist_ok=True)
+    jax.config.update("jax_compilation_cache_dir", _cache_folder)
     jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
-    _cache_ready = True
+    return _cache_folder
+
+
+def clear_compiled():
+    """Forgets compiled groups in this process (the persistent cache stays)."""
+    _compiled_groups.clear()
+    jax.clear_caches()
 
 
 def _bucket(n, minimum):
@@ -164,7 +171,7 @@ class CompiledGroup:
         return out, lane_fits
 
 
-_compiled_groups = {}  # (programs, tier, cache dir) -> CompiledGroup
+_compiled_groups = {}  # (programs, tier, cache dir) -> CompiledGroup, or why it failed to trace
 
 
 def _python_output(value, b):
@@ -226,14 +233,17 @@ def _run_group(group, lanes, config, outcomes, pending):
         todo = sorted(set().union(*(pending[p.name] for p in group)))
         if not todo:
             return
+        key = (tuple(group), tier, config.cache_dir)
         try:
-            key = (tuple(group), tier, config.cache_dir)
             if key not in _compiled_groups:
                 _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir)
             compiled = _compiled_groups[key]
+            if isinstance(compiled, Exception):
+                raise compiled
             before = compiled.compile_seconds, compiled.run_seconds
             out, lane_fits = compiled([lanes[b] for b in todo], config.min_batch)
         except Exception as error:  # a program that cannot be traced runs on the reference
+            _compiled_groups[key] = error
             if len(group) > 1:
                 for program in group:
                     _run_group([program], lanes, config, outcomes, pending)

@@ -240,7 +240,7 @@ def flip(b):
     return ~t if isinstance(t, jax.Array) else np.asarray(not bool(t))
 
 
-def _dtype(x):
+def dtype_of(x):
     return x.dtype if hasattr(x, "dtype") else np.asarray(x).dtype
 
 
@@ -252,32 +252,47 @@ def _same_shapes(a, b) -> bool:
                for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
 
 
-def _select(cond, a, b, who):
+def _as_array(x):
+    """Python ints and bools as numpy int32[] / bool[] (one dtype eagerly and under jit)."""
+    if isinstance(x, (bool, np.bool_)):
+        return np.asarray(x, bool)
+    if isinstance(x, (int, np.integer)):
+        return np.asarray(x, np.int32)
+    return x
+
+
+def select(cond, a, b, who):
     """a where cond else b, for two values of one form (ints and bools mix as int32)."""
     if values.is_int(a) and values.is_int(b):
-        both_bool = _dtype(a) == bool and _dtype(b) == bool
+        both_bool = dtype_of(a) == bool and dtype_of(b) == bool
         dtype = bool if both_bool else np.int32
         if not isinstance(cond, jax.Array):
             chosen = a if bool(cond) else b
             return _out(_xp(chosen), chosen, dtype)
         return jnp.where(cond, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
     if not isinstance(cond, jax.Array):
-        return a if bool(cond) else b
+        return _as_array(a if bool(cond) else b)
     if callable(a) and callable(b) and not isinstance(a, (tuple, Grid, Indices, Object, Container, Functions)):
         raise TypeError(f"{who}: selecting between callables needs a static condition")
     if not _same_shapes(a, b):
-        raise TypeError(f"{who}: operands of different forms ({type(a).__name__}, {type(b).__name__})")
+        # The result's form depends on the data: hold b's, exact on lanes that pick b.
+        flags.fits(~cond)
+        return _as_array(b)
     return jax.tree_util.tree_map(lambda x, y: jnp.where(cond, x, y), a, b)
 
 
 def both(a, b):
-    """Python `a and b`: a when a is falsy, else b (bools give bool[], ints int32[])."""
-    return _select(truthy(a), b, a, "both")
+    """Python `a and b`: a when a is falsy, else b (bools give bool[], ints int32[]).
+
+    Operands of two forms: b's form, exact only on lanes where a is truthy."""
+    return select(~truthy(a), a, b, "both")
 
 
 def either(a, b):
-    """Python `a or b`: a when a is truthy, else b (bools give bool[], ints int32[])."""
-    return _select(truthy(a), a, b, "either")
+    """Python `a or b`: a when a is truthy, else b (bools give bool[], ints int32[]).
+
+    Operands of two forms: b's form, exact only on lanes where a is falsy."""
+    return select(truthy(a), a, b, "either")
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -426,7 +441,8 @@ def greater(a, b):
             isinstance(a, Functions) or isinstance(b, Functions)):
         if type(a) is type(b) and _same_shapes(a, b):
             return _superset(a, b) & ~values.equal(a, b)
-        flags.fits((_set_size(a) == 0) | (_set_size(b) == 0))
+        if isinstance(a, Container) and isinstance(b, Container):
+            flags.fits((_set_size(a) == 0) | (_set_size(b) == 0))  # e.g. bools vs ints
         return (_set_size(b) == 0) & (_set_size(a) > 0)
     if "int" in (fa, fb) or _is_frozenset_form(a) or _is_frozenset_form(b) or "raises" in (fa, fb):
         # int vs tuple, frozenset vs tuple, callables: TypeError in Python.

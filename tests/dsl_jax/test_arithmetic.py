@@ -189,11 +189,22 @@ ints = st.integers(-50, 50)
 numbers = st.one_of(ints, st.booleans(), st.tuples(ints, ints))
 
 
-@settings(max_examples=10, deadline=None)
-@given(name=st.sampled_from(["add", "subtract", "multiply", "divide", "greater", "equality",
-                             "both", "either"]), a=numbers, b=numbers)
-def test_binary_hypothesis(name, a, b):
-    check_primitive(name, [(a, b)], batch=False)
+@settings(max_examples=6, deadline=None)
+@given(name=st.sampled_from(BINARY), cases=st.lists(st.tuples(numbers, numbers), min_size=1,
+                                                    max_size=40))
+def test_binary_hypothesis(name, cases):
+    compared, inexact = bulk_check(name, cases)
+    assert compared + inexact == len(cases)
+    if name not in ("both", "either"):  # int/pair mixes have a data-dependent form there
+        assert inexact == 0
+
+
+def test_both_either_of_two_forms_are_exact_where_the_form_is_held():
+    cases = [(0, (1, 2)), (3, (1, 2)), ((1, 2), 5), (SETS[0], 4), (SETS[1], 4)]
+    summary = check_primitive("both", cases)
+    assert summary.inexact > 0 and summary.exact > 0
+    summary = check_primitive("either", cases)
+    assert summary.inexact > 0 and summary.exact > 0
 
 
 def test_compiles_once_under_vmap():

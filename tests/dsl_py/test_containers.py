@@ -306,7 +306,9 @@ def _calls(dsl, cont):
         for b in names:
             ca, cb = cont[a], cont[b]
             calls += [("combine", (ca, cb)), ("intersection", (ca, cb)),
-                      ("difference", (ca, cb)), ("product", (ca, cb)), ("pair", (ca, cb))]
+                      ("difference", (ca, cb)), ("pair", (ca, cb))]
+            if len(ca) * len(cb) <= 4000:
+                calls.append(("product", (ca, cb)))
     return calls
 
 

@@ -1,0 +1,217 @@
+"""Battery benchmark: every program on every grid, jaxbatt against the reference, one run.
+
+    python benchmarks/bench_battery.py --grids 256 --batch_sizes 64,256
+
+The reference is dsl_py in a process pool over --reference_procs cores, with a timeout per
+evaluation, as a user runs a battery today. jaxbatt runs the same programs on the same grids;
+the outputs are compared lane by lane (any difference fails the run). Prints a table, writes
+JSON and a PNG (throughput against batch size) to --output_dir; the last line is
+`speedup_vs_reference: X` (warm jaxbatt at the largest batch size / reference).
+"""
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import time
+
+from absl import app, flags
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("programs", None, "solver module or batt file (default: the project's programs)")
+flags.DEFINE_string("dataset", "arc1-training", "dataset name or path (see jaxbatt.data)")
+flags.DEFINE_integer("grids", 256, "number of input grids (train and test inputs, in dataset order)")
+flags.DEFINE_list("batch_sizes", ["64", "256"], "jaxbatt batch sizes to sweep")
+flags.DEFINE_string("backend", None, "JAX platform (cpu, gpu); default: JAX's choice")
+flags.DEFINE_integer("reference_procs", os.cpu_count(), "reference worker processes")
+flags.DEFINE_float("timeout", 10.0, "reference: seconds per evaluation before it counts as an error")
+flags.DEFINE_integer("group_size", 8, "programs per compiled function")
+flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
+flags.DEFINE_string("pairing", "all", "all: every program on every grid")
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def _reference_chunk(args):
+    """Worker: every program on a chunk of grids; per-evaluation timeout."""
+    programs, grids, timeout = args
+    from jaxbatt.codegen.reference import run_program
+    signal.signal(signal.SIGALRM, _alarm)
+    results = []
+    for grid in grids:
+        row = []
+        for program in programs:
+            signal.setitimer(signal.ITIMER_REAL, timeout)
+            try:
+                ok, value = run_program(program, grid)[program.outputs[0][0]]
+                row.append(value if ok else None)
+            except _Timeout:
+                row.append("timeout")
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        results.append(row)
+    return results
+
+
+def run_reference(programs, grids, procs, timeout):
+    from jaxbatt.data import as_tuple_grid
+    tuples = [as_tuple_grid(g) for g in grids]
+    chunk = max(1, len(tuples) // (procs * 4))
+    jobs = [(programs, tuples[i:i + chunk], timeout) for i in range(0, len(tuples), chunk)]
+    start = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(procs) as pool:
+        rows = [row for part in pool.map(_reference_chunk, jobs) for row in part]
+    return rows, time.perf_counter() - start
+
+
+def run_jaxbatt(programs, grids, batch_size, config):
+    """(outcomes per program with outputs over all grids, seconds) in chunks of batch_size."""
+    from jaxbatt import engine
+    lanes = [engine.Lane(g) for g in grids]
+    merged = {p.name: engine.Outcome([], []) for p in programs}
+    start = time.perf_counter()
+    for i in range(0, len(lanes), batch_size):
+        part = engine.evaluate(programs, lanes[i:i + batch_size], config)
+        for name, outcome in part.items():
+            merged[name].outputs += outcome.outputs
+            merged[name].paths += outcome.paths
+            merged[name].compile_seconds += outcome.compile_seconds
+            merged[name].run_seconds += outcome.run_seconds
+            merged[name].trace_error = outcome.trace_error
+    return merged, time.perf_counter() - start
+
+
+def _same(a, b):
+    import numpy as np
+    from jaxbatt.data import as_tuple_grid
+    if isinstance(b, str):  # the reference timed out: nothing to compare
+        return True
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, np.ndarray):
+        return as_tuple_grid(a) == b
+    return a == b
+
+
+def main(argv):
+    del argv
+    if FLAGS.backend:
+        import jax
+        jax.config.update("jax_platforms", FLAGS.backend)
+    import jax
+    import numpy as np
+
+    from jaxbatt import api, engine
+    from jaxbatt.data import load_tasks
+    from jaxbatt.programs import SOLVERS_PATH
+
+    cache = tempfile.mkdtemp(prefix="jaxbatt-bench-cache-")
+    engine.enable_compilation_cache(cache)  # the benchmark's own, empty persistent cache
+    programs = api.load_programs(FLAGS.programs or str(SOLVERS_PATH)).programs
+    tasks = load_tasks(FLAGS.dataset)
+    grids = [p.input for t in tasks for p in list(t.train) + list(t.test)][: FLAGS.grids]
+    batch_sizes = sorted(int(b) for b in FLAGS.batch_sizes)
+    evaluations = len(programs) * len(grids)
+    print(f"{len(programs)} programs x {len(grids)} grids = {evaluations} evaluations; "
+          f"backend {jax.default_backend()} ({len(jax.devices())} device(s))", flush=True)
+
+    reference_rows, reference_seconds = run_reference(programs, grids, FLAGS.reference_procs, FLAGS.timeout)
+    timeouts = sum(v == "timeout" for row in reference_rows for v in row)
+
+    config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache)
+    largest = batch_sizes[-1]
+    cold, cold_seconds = run_jaxbatt(programs, grids, largest, config)
+    cold_compile = sum(o.compile_seconds for o in cold.values())
+    engine.clear_compiled()
+    warm_start, _ = run_jaxbatt(programs, grids, largest, config)
+    warm_compile = sum(o.compile_seconds for o in warm_start.values())
+
+    sweep = {}
+    for batch_size in batch_sizes:
+        run_jaxbatt(programs, grids[:batch_size], batch_size, config)  # compile this size
+        outcomes, seconds = run_jaxbatt(programs, grids, batch_size, config)
+        sweep[batch_size] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds}
+    final = outcomes
+    mismatches = []
+    for j, program in enumerate(programs):
+        for b in range(len(grids)):
+            if not _same(final[program.name].outputs[b], reference_rows[b][j]):
+                mismatches.append((program.name, b, final[program.name].paths[b]))
+    paths = {p: sum(o.paths.count(p) for o in final.values()) for p in engine.PATHS}
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reference_rate = evaluations / reference_seconds
+    best_rate = sweep[largest]["evaluations_per_second"]
+    figures = {
+        "backend": jax.default_backend(),
+        "devices": len(jax.devices()),
+        "programs": len(programs),
+        "grids": len(grids),
+        "evaluations": evaluations,
+        "reference": {"procs": FLAGS.reference_procs, "seconds": reference_seconds,
+                      "evaluations_per_second": reference_rate, "timeouts": timeouts},
+        "jaxbatt": {"cold_compile_seconds": cold_compile, "cold_total_seconds": cold_seconds,
+                    "warm_compile_seconds": warm_compile, "sweep": sweep,
+                    "lanes": paths, "peak_host_memory_mib": peak_mib,
+                    "trace_errors": {n: o.trace_error for n, o in final.items() if o.trace_error}},
+        "mismatches": len(mismatches),
+        "speedup_vs_reference": best_rate / reference_rate,
+    }
+    os.makedirs(FLAGS.output_dir, exist_ok=True)
+    with open(os.path.join(FLAGS.output_dir, "bench_battery.json"), "w") as handle:
+        json.dump(figures, handle, indent=1)
+    _plot(sweep, reference_rate, os.path.join(FLAGS.output_dir, "bench_battery.png"))
+    shutil.rmtree(cache, ignore_errors=True)
+
+    total = max(1, sum(paths.values()))
+    rows = [
+        ("reference evaluations/s", f"{reference_rate:.1f} ({FLAGS.reference_procs} procs, {timeouts} timeouts)"),
+        *[(f"jaxbatt evaluations/s @ batch {b}", f"{s['evaluations_per_second']:.1f}") for b, s in sweep.items()],
+        ("ratio jaxbatt/reference", f"{best_rate / reference_rate:.2f}x"),
+        ("cold compile", f"{cold_compile:.1f} s"),
+        ("warm compile (persistent cache)", f"{warm_compile:.1f} s"),
+        ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s"),
+        ("peak host memory", f"{peak_mib:.0f} MiB"),
+        *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%)") for p, n in paths.items()],
+        ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),
+        ("lane mismatches vs reference", f"{len(mismatches)}"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    if mismatches:
+        print(f"first mismatches: {mismatches[:5]}", file=sys.stderr)
+    print(f"speedup_vs_reference: {best_rate / reference_rate:.2f}")
+    return 1 if mismatches else 0
+
+
+def _plot(sweep, reference_rate, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib missing: no plot", file=sys.stderr)
+        return
+    sizes = sorted(sweep)
+    fig, ax = plt.subplots(figsize=(5, 3.5))
+    ax.plot(sizes, [sweep[s]["evaluations_per_second"] for s in sizes], "o-", label="jaxbatt (warm)")
+    ax.axhline(reference_rate, color="gray", linestyle="--", label="reference (process pool)")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("batch size (grids)")
+    ax.set_ylabel("evaluations / s")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+if __name__ == "__main__":
+    app.run(main)
