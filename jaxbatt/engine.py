@@ -74,11 +74,21 @@ def clear_compiled():
     jax.clear_caches()
 
 
-def _bucket(n, minimum):
+def _bucket(n, minimum, devices=1):
+    """Batch size for n lanes: a power of two >= minimum, a multiple of the device count."""
     size = max(minimum, 1)
     while size < n:
         size *= 2
-    return size
+    return -(-size // devices) * devices
+
+
+def batch_sharding():
+    """Shards the batch axis over all local devices (None on one device)."""
+    devices = jax.devices()
+    if len(devices) == 1:
+        return None
+    mesh = jax.sharding.Mesh(np.array(devices), ("batch",))
+    return jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("batch"))
 
 
 def _to_py_grid(array) -> tuple:
@@ -149,7 +159,8 @@ class CompiledGroup:
     def __call__(self, lanes: Sequence[Lane], min_batch: int):
         """(outputs {program: (value, ok, exact)} batched, which lanes fit the tier)."""
         n = len(lanes)
-        size = _bucket(n, min_batch)
+        sharding = batch_sharding()
+        size = _bucket(n, min_batch, len(sharding.device_set) if sharding else 1)
         order = list(range(n)) + [0] * (size - n)
         grid, fits = pad_grids([lanes[i].grid for i in order], self.tier)
         train, train_fits = (None, np.ones(size, bool))
@@ -160,6 +171,8 @@ class CompiledGroup:
             known = [lanes[i].expected if lanes[i].expected is not None else np.zeros((1, 1)) for i in order]
             target, target_fits = pad_grids(known, self.tier)
             target_fits &= np.array([lanes[i].expected is not None for i in order])
+        if sharding is not None:
+            grid, train, target = jax.device_put((grid, train, target), sharding)
         if size not in self.compiled:
             start = time.perf_counter()
             self.compiled[size] = self.fn.lower(grid, train, target).compile()
