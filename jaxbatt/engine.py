@@ -192,8 +192,9 @@ def _python_output(value, b):
     lane = jax.tree_util.tree_map(lambda x: x[b], value)
     if isinstance(lane, values.Grid):
         h, w = int(lane.h), int(lane.w)
-        return np.asarray(lane.cells[:h, :w], np.int8)
-    return values.to_py(lane)
+        if h and w:
+            return np.asarray(lane.cells[:h, :w], np.int8)
+    return as_output(values.to_py(lane))
 
 
 def _reference_output(program: Program, lane: Lane):
@@ -203,12 +204,15 @@ def _reference_output(program: Program, lane: Lane):
     ok, value = results[program.outputs[0][0]]
     if not ok:
         return None
-    if isinstance(value, tuple) and value and all(isinstance(r, tuple) for r in value):
-        try:
-            return np.asarray(value, np.int8)
-        except (ValueError, TypeError):
-            return value
-    return value
+    return as_output(value)
+
+
+def as_output(value):
+    """A result as the engine returns it: a grid as an int8 array, anything else as is."""
+    is_grid = (isinstance(value, tuple) and value and all(isinstance(r, tuple) for r in value)
+               and len({len(r) for r in value}) == 1
+               and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9 for r in value for v in r))
+    return np.asarray(value, np.int8) if is_grid else value
 
 
 def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineConfig = None,

@@ -36,7 +36,7 @@ def _same(engine_value, reference_value):
     if engine_value is None or reference_value is None:
         return engine_value is None and reference_value is None
     if isinstance(engine_value, np.ndarray):
-        return as_tuple_grid(engine_value) == reference_value
+        engine_value = as_tuple_grid(engine_value)
     return engine_value == reference_value
 
 

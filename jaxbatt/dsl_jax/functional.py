@@ -84,7 +84,7 @@ def branch(condition, a, b):
     one form (two forms: b's form, exact only where b is picked), or, for two callables,
     builds a callable running both and selecting output and flags per lane."""
     cond = arithmetic.truthy(condition)
-    if not isinstance(cond, jax.Array):
+    if not isinstance(cond, jax.Array) and (_is_function(a) or _is_function(b)):
         return a if bool(cond) else b
     if _is_function(a) and _is_function(b):
         def chosen(*args):

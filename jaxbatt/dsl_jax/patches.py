@@ -63,11 +63,16 @@ def _coords(size: int, margin: int) -> jnp.ndarray:
     return jnp.arange(size, dtype=jnp.int32) - margin
 
 
-def _window():
-    """(rows int32[P, 1], cols int32[1, P], margin) of the current tier's window."""
-    tier = values.current_tier()
-    coords = _coords(tier.window, tier.margin)
-    return coords[:, None], coords[None, :], tier.margin
+def _window(like=None):
+    """(rows int32[P, 1], cols int32[1, P], margin): the coordinates of the window of the
+    patch `like`, or of the current tier's window."""
+    if like is None:
+        tier = values.current_tier()
+        size, margin = tier.window, tier.margin
+    else:
+        size, margin = _present(like).shape[0], like.margin
+    coords = _coords(size, margin)
+    return coords[:, None], coords[None, :], margin
 
 
 def _extremes(patch):
@@ -158,9 +163,10 @@ def _manhattan_planes(a_present, b_present) -> jnp.ndarray:
     return jnp.min(by_rows + jnp.abs(rows[:, None] - rows[None, :]))
 
 
-def _outline_mask(r0, c0, r1, c1):
-    """(mask, fits): the border of the rectangle between two corners (any order)."""
-    rr, cc, _ = _window()
+def _outline_mask(patch, r0, c0, r1, c1):
+    """(mask, fits): the border of the rectangle between two corners (any order), on the
+    window of `patch`; fits is False when the border leaves that window."""
+    rr, cc, _ = _window(patch)
     top, bottom = jnp.minimum(r0, r1), jnp.maximum(r0, r1)
     left, right = jnp.minimum(c0, c1), jnp.maximum(c0, c1)
     inside = (rr >= top) & (rr <= bottom) & (cc >= left) & (cc <= right)
@@ -305,7 +311,7 @@ def corners(patch) -> Indices:
     """The bounding box's corner cells; dsl_py's {()} for an empty patch: not exact."""
     nonempty, top, bottom, left, right = _extremes(patch)
     flags.fits(nonempty)
-    rr, cc, _ = _window()
+    rr, cc, _ = _window(patch)
     mask = ((rr == top) | (rr == bottom)) & ((cc == left) | (cc == right))
     return Indices(mask & nonempty, patch.margin)
 
@@ -511,9 +517,7 @@ def hfrontier(location) -> Indices:
 def backdrop(patch) -> Indices:
     """Every position of the bounding box (empty for an empty patch)."""
     nonempty, top, bottom, left, right = _extremes(patch)
-    present = _present(patch)
-    rows = _coords(present.shape[0], patch.margin)[:, None]
-    cols = _coords(present.shape[1], patch.margin)[None, :]
+    rows, cols, _ = _window(patch)
     box_mask = (rows >= top) & (rows <= bottom) & (cols >= left) & (cols <= right)
     return Indices(box_mask & nonempty, patch.margin)
 
@@ -526,7 +530,7 @@ def delta(patch) -> Indices:
 def box(patch) -> Indices:
     """Border of the bounding box (empty for an empty patch)."""
     nonempty, top, bottom, left, right = _extremes(patch)
-    mask, _ = _outline_mask(top, left, bottom, right)
+    mask, _ = _outline_mask(patch, top, left, bottom, right)
     return Indices(mask & nonempty, patch.margin)
 
 
@@ -535,7 +539,7 @@ def inbox(patch) -> Indices:
     as in dsl_py); not ok when empty, inexact if it leaves the window."""
     nonempty, top, bottom, left, right = _extremes(patch)
     flags.require(nonempty)
-    mask, fits = _outline_mask(top + 1, left + 1, bottom - 1, right - 1)
+    mask, fits = _outline_mask(patch, top + 1, left + 1, bottom - 1, right - 1)
     flags.fits(fits)
     return Indices(mask, patch.margin)
 
@@ -545,7 +549,7 @@ def outbox(patch) -> Indices:
     the window."""
     nonempty, top, bottom, left, right = _extremes(patch)
     flags.require(nonempty)
-    mask, fits = _outline_mask(top - 1, left - 1, bottom + 1, right + 1)
+    mask, fits = _outline_mask(patch, top - 1, left - 1, bottom + 1, right + 1)
     flags.fits(fits)
     return Indices(mask, patch.margin)
 

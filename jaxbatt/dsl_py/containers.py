@@ -24,6 +24,19 @@ def _rebuild(like: Container, items) -> Container:
     return type(like)(tuple(items))
 
 
+def _walk(container: Container, into_set: bool):
+    """The elements in the order that matters for the result being built.
+
+    A frozenset result is the same set whatever the insertion order, and its own
+    iteration order is only part of the contract when it holds ints: those come from
+    int sets (iterated natively by `ordered` anyway) or from tuples. So frozenset
+    inputs feeding a frozenset result are walked natively, which skips sorting.
+    """
+    if into_set and isinstance(container, frozenset):
+        return container
+    return ordered(container)
+
+
 def contained(value: Any, container: Container) -> Boolean:
     """Whether `value` is an element of `container`."""
     return value in container
@@ -31,7 +44,8 @@ def contained(value: Any, container: Container) -> Boolean:
 
 def combine(a: Container, b: Container) -> Container:
     """`a`'s elements followed by `b`'s, in a container of `a`'s type."""
-    return _rebuild(a, ordered(a) + ordered(b))
+    into_set = isinstance(a, frozenset)
+    return _rebuild(a, (*_walk(a, into_set), *_walk(b, into_set)))
 
 
 def intersection(a: FrozenSet, b: FrozenSet) -> FrozenSet:
@@ -41,7 +55,7 @@ def intersection(a: FrozenSet, b: FrozenSet) -> FrozenSet:
 
 def difference(a: FrozenSet, b: FrozenSet) -> FrozenSet:
     """`a`'s elements that are not in `b`, in a container of `a`'s type."""
-    return _rebuild(a, [e for e in ordered(a) if e not in b])
+    return _rebuild(a, [e for e in _walk(a, isinstance(a, frozenset)) if e not in b])
 
 
 def dedupe(tup: Tuple) -> Tuple:
@@ -70,7 +84,13 @@ def size(container: Container) -> Integer:
 
 def merge(containers: ContainerContainer) -> Container:
     """The elements of every inner container, concatenated, in the outer's type."""
-    flat = [e for inner in ordered(containers) for e in ordered(inner)]
+    into_set = isinstance(containers, frozenset)
+    if into_set and all(isinstance(e, int) for inner in containers for e in inner):
+        # the int result's order follows the order of the outer set: walk it canonically
+        outer = ordered(containers)
+    else:
+        outer = _walk(containers, into_set)
+    flat = [e for inner in outer for e in _walk(inner, into_set)]
     return _rebuild(containers, flat)
 
 
@@ -128,7 +148,8 @@ def initset(value: Any) -> FrozenSet:
 
 def sfilter(container: Container, condition: Callable) -> Container:
     """The elements satisfying `condition`, in a container of the same type."""
-    return _rebuild(container, [e for e in ordered(container) if condition(e)])
+    walk = _walk(container, isinstance(container, frozenset))
+    return _rebuild(container, [e for e in walk if condition(e)])
 
 
 def mfilter(container: Container, function: Callable) -> FrozenSet:
@@ -172,7 +193,8 @@ def insert(value: Any, container: FrozenSet) -> FrozenSet:
 
 def remove(value: Any, container: Container) -> Container:
     """The elements different from `value`, in a container of the same type."""
-    return _rebuild(container, [e for e in ordered(container) if e != value])
+    walk = _walk(container, isinstance(container, frozenset))
+    return _rebuild(container, [e for e in walk if e != value])
 
 
 def other(container: Container, value: Any) -> Any:
@@ -192,7 +214,7 @@ def astuple(a: Integer, b: Integer) -> IntegerTuple:
 
 def product(a: Container, b: Container) -> FrozenSet:
     """Every pair (i, j) with i from `a` and j from `b`."""
-    return frozenset((i, j) for j in ordered(b) for i in ordered(a))
+    return frozenset((i, j) for j in _walk(b, True) for i in _walk(a, True))
 
 
 def pair(a: Tuple, b: Tuple) -> TupleTuple:

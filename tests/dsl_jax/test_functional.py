@@ -1,0 +1,250 @@
+"""dsl_jax functional family against dsl_py: eager, jit and vmap.
+
+Cases hold dsl_py callables (the reference runs them); the dsl_jax side gets the callable
+of the same name from dsl_jax, or the dsl_jax twin of a closure built in both (`TWIN`).
+"""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from jaxbatt import dsl_jax as J, dsl_py as P
+from jaxbatt.dsl_jax import flags, values
+from jaxbatt.dsl_jax import functional as F
+from jaxbatt.dsl_jax.testing import assert_compiles_once, check_primitive, stack_py
+from tests.arc_samples import sample_grids
+from tests.dsl_jax.test_arithmetic import bulk_check
+
+TWIN = {id(P.PRIMITIVES[n]): J.PRIMITIVES[n] for n in J.PRIMITIVES if n in P.PRIMITIVES}
+
+
+def twin(py_fn, jax_fn):
+    """Registers the dsl_jax twin of a dsl_py closure; returns the dsl_py one."""
+    TWIN[id(py_fn)] = jax_fn
+    return py_fn
+
+
+def lift(name):
+    """dsl_jax `name` taking dsl_py callables (replaced by their twins) as arguments."""
+    prim = getattr(F, name)
+
+    def fn(*args):
+        return prim(*[TWIN[id(a)] if id(a) in TWIN else a for a in args])
+    fn.__name__ = name
+    return fn
+
+
+def check(name, cases, *, inexact_ok=False, **kw):
+    summary = check_primitive(name, cases, fn=lift(name), **kw)
+    assert summary.cases == len(cases), summary
+    if not inexact_ok:
+        assert summary.inexact == 0, summary
+    return summary
+
+
+def bulk(name, cases, *, inexact_ok=False, **kw):
+    compared, inexact = bulk_check(name, cases, fn=lift(name), ref=getattr(P, name), **kw)
+    if not inexact_ok:
+        assert inexact == 0, (compared, inexact)
+    return compared, inexact
+
+
+def pad(value, kind=None):
+    out, fits = values.from_py(value, kind)
+    assert fits
+    return out
+
+
+ADD1 = twin(P.rbind(P.add, 1), J.rbind(J.add, 1))
+SUB_FROM_10 = twin(P.lbind(P.subtract, 10), J.lbind(J.subtract, 10))
+SHIFT_DOWN = twin(P.rbind(P.shift, (1, 0)), J.rbind(J.shift, np.asarray((1, 0), np.int32)))
+IS_TWO = twin(P.matcher(P.double, 4), J.matcher(J.double, 4))
+ROW_SELF = twin(P.identity, J.identity)
+
+GRIDS = sample_grids(6, seed=21)
+SMALL_OBJECTS = [P.objects(g, True, False, True) for g in GRIDS]
+SMALL_OBJECTS = [objs for objs in SMALL_OBJECTS if 0 < len(objs) <= 20][:3]
+
+
+def test_exports_and_arities_match_dsl_py():
+    assert len(F.__all__) == 15
+    for name, jax_fn in J.PRIMITIVES.items():
+        if name in P.PRIMITIVES:
+            assert F._arity(jax_fn) == P.PRIMITIVES[name].__code__.co_argcount, name
+
+
+# ---------------------------------------------------------------- combinators
+
+
+def combinator(ref_builder, jax_builder, cases, **kw):
+    """Builds the closure in both DSLs and compares them on each case."""
+    return bulk_check("closure", cases, fn=lambda *a: jax_builder()(*a),
+                      ref=lambda *a: ref_builder()(*a), **kw)
+
+
+def test_compose_chain_fork_matcher_bind():
+    ints = [(x,) for x in (-3, 0, 1, 2, 7)] + [((1, -2),), ((0, 5),)]
+    assert combinator(lambda: P.compose(P.double, P.increment),
+                      lambda: J.compose(J.double, J.increment), ints)[1] == 0
+    assert combinator(lambda: P.chain(P.invert, P.double, P.crement),
+                      lambda: J.chain(J.invert, J.double, J.crement), ints)[1] == 0
+    assert combinator(lambda: P.fork(P.add, P.double, P.invert),
+                      lambda: J.fork(J.add, J.double, J.invert), ints)[1] == 0
+    assert combinator(lambda: P.matcher(P.double, 4), lambda: J.matcher(J.double, 4), ints)[1] == 0
+    assert combinator(lambda: P.rbind(P.subtract, 2), lambda: J.rbind(J.subtract, 2), ints)[1] == 0
+    assert combinator(lambda: P.lbind(P.subtract, 2), lambda: J.lbind(J.subtract, 2), ints)[1] == 0
+    assert combinator(lambda: P.identity, lambda: J.identity, ints)[1] == 0
+
+
+def test_bind_arity_rules_follow_arc_dsl():
+    three = J.rbind(J.rbind(J.shoot, np.asarray((0, 1), np.int32)), np.asarray((1, 1), np.int32))
+    assert F._arity(J.rbind(J.shoot, (0, 1))) == 1
+    assert F._arity(J.rbind(J.objects, True)) == 3
+    assert F._arity(J.lbind(J.objects, True)) == 3
+    assert F._arity(J.rbind(J.rbind(J.objects, True), False)) == 2
+    assert F._arity(three) == 3  # binding a 1-ary closure: arc-dsl's 3-argument fallback
+    assert F._arity(J.compose(J.double, J.add)) == 1
+
+
+def test_branch_static_and_traced():
+    assert check("branch", [(True, 1, 2), (False, 1, 2), (0, (1, 2), (3, 4)),
+                            (3, (1, 2), (3, 4))]).exact > 0
+    sets = [frozenset({(0, 0)}), frozenset({(1, 1), (2, 2)})]
+    check("branch", [(c, sets[0], sets[1]) for c in (True, False)])
+    # traced condition choosing between two callables: output and flags per lane
+    cases = [(c, x) for c in (True, False, 0, 5) for x in (3, 0, -2)]
+    assert combinator(lambda: lambda c, x: P.branch(c, P.double, P.rbind(P.divide, 0))(x),
+                      lambda: lambda c, x: J.branch(c, J.double, J.rbind(J.divide, 0))(x),
+                      cases)[1] == 0
+
+
+def test_power_static_and_traced_exponents():
+    cases = [(n, x) for n in (1, 2, 3, 5) for x in (1, -2, (1, 2))]
+    compared, inexact = combinator(lambda: lambda n, x: P.power(P.double, n)(x),
+                                   lambda: lambda n, x: J.power(J.double, n)(x), cases)
+    assert inexact == 0 and compared == len(cases)
+    for n in (0, -1):  # arc-dsl recurses without end: not ok
+        _, ok, _ = flags.collect(lambda: J.power(J.double, n)(3))
+        assert not bool(ok)
+        _, ok, _ = jax.jit(lambda m: flags.collect(lambda: J.power(J.double, m)(3)))(jnp.int32(n))
+        assert not bool(ok)
+    _, ok, exact = flags.collect(lambda: J.power(J.double, 100)(1))
+    assert not bool(exact)
+
+
+def test_power_traced_exponent_on_patches():
+    patch = frozenset({(2, 3), (3, 3)})
+    cases = [(n, patch) for n in (1, 2, 4)]
+    compared, inexact = combinator(lambda: lambda n, p: P.power(P.outbox, n)(p),
+                                   lambda: lambda n, p: J.power(J.outbox, n)(p), cases)
+    assert inexact == 0 and compared == 3
+
+
+# ---------------------------------------------------------------- apply
+
+
+def test_apply_tuples_keep_order_and_duplicates():
+    check("apply", [(P.double, (1, 2, 3, 1)), (P.even, (1, 2, 3, 4, 5)), (ADD1, ()),
+                    (P.toivec, (3, 1, 3)), (P.double, (1, 2)), (P.even, (1, 2)),
+                    (P.toivec, (4, 5))])
+
+
+def test_apply_frozensets_deduplicate_and_reorder():
+    check("apply", [(P.even, frozenset({1, 2, 3, 4})), (P.halve, frozenset({9, 8, 1, 0})),
+                    (P.crement, frozenset({-1, 0, 1, 2, 3, 40})), (P.toivec, frozenset({2, 1})),
+                    (P.invert, frozenset({(0, 0), (1, 2)})), (P.dneighbors, frozenset({(0, 0), (1, 2)})),
+                    (ADD1, frozenset()), (SUB_FROM_10, frozenset({3, 4}))])
+
+
+def test_apply_over_patches_and_objects_of_real_grids():
+    cases = []
+    for objs in SMALL_OBJECTS:
+        cases += [(P.toindices, objs), (P.ulcorner, objs), (P.color, objs), (P.size, objs),
+                  (SHIFT_DOWN, objs)]
+    check("apply", cases[:10])
+    assert bulk("apply", cases)[0] == len(cases)
+
+
+def test_apply_over_cells():
+    obj = frozenset({(3, (0, 0)), (4, (1, 1)), (3, (2, 5))})
+    idx = frozenset({(0, 0), (1, 1), (-2, 5)})
+    check("apply", [(P.last, obj), (P.first, obj), (P.dneighbors, idx), (P.invert, idx),
+                    (P.hfrontier, idx), (ADD1, idx)])
+
+
+def test_apply_over_grid_rows():
+    g = GRIDS[0]
+    check("apply", [(ROW_SELF, g), (P.dedupe, g), (P.size, g), (P.first, g), (P.last, g)])
+    out, ok, exact = flags.collect(F.apply, J.identity, pad(g))
+    assert isinstance(out, values.Grid) and values.to_py(out) == g
+
+
+def test_apply_compiles_once_under_vmap():
+    a = stack_py([frozenset({1, 2}), frozenset({3}), frozenset()], "FrozenSet")
+    b = stack_py([frozenset({5, 6, 7}), frozenset({0}), frozenset({9, 1})], "FrozenSet")
+    assert_compiles_once(lambda c: F.apply(J.double, c), (a,), (b,))
+
+
+# ---------------------------------------------------------------- rapply, mapply ...
+
+
+def test_rapply():
+    check("rapply", [((P.double, P.invert, P.double), 3), ((P.double, P.invert), (1, 2)),
+                     (frozenset({P.double, P.halve}), 4), (frozenset({P.double, P.invert}), 0),
+                     ((P.toindices, P.backdrop), frozenset({(1, 1), (3, 2)}))])
+
+
+def test_mapply_unions_patches():
+    cases = [(P.dneighbors, frozenset({(0, 0), (1, 2)})), (P.toindices, frozenset()),
+             (P.neighbors, frozenset({(5, 5)}))]
+    for objs in SMALL_OBJECTS:
+        cases += [(P.toindices, objs), (P.backdrop, objs), (SHIFT_DOWN, objs)]
+    check("mapply", cases[:6])
+    bulk("mapply", cases)
+
+
+def test_mapply_object_colour_clash_is_not_exact():
+    objs = frozenset({frozenset({(1, (0, 0))}), frozenset({(2, (1, 1))})})
+    out, ok, exact = flags.collect(F.mapply, J.rbind(J.shift, np.asarray((1, 1), np.int32)),
+                                   pad(objs))
+    assert bool(exact) and values.to_py(out) == frozenset({(1, (1, 1)), (2, (2, 2))})
+    clash = twin(P.compose(P.normalize, P.identity), J.compose(J.normalize, J.identity))
+    _, _, exact = flags.collect(lift("mapply"), clash, pad(objs))
+    assert not bool(exact)  # arc-dsl keeps (1, (0, 0)) and (2, (0, 0)); an Object cannot
+
+
+def test_papply_zips_to_the_shorter():
+    check("papply", [(P.add, (1, 2, 3), (10, 20)), (P.add, (), (1,)), (P.equality, (1, 2), (1, 3)),
+                     (P.astuple, (1, 2, 3), (4, 5, 6)), (P.add, (1, 2), (5, 5))])
+    g, h = GRIDS[1], GRIDS[2]
+    check("papply", [(P.equality, g, g), (P.equality, g, h), (P.combine, g, g)], inexact_ok=True)
+
+
+def test_papply_with_a_tuple_of_callables():
+    fns = (P.double, P.invert, P.halve)
+    out, ok, exact = flags.collect(F.papply, lambda f, x: f(x), values.from_py(fns)[0],
+                                   pad((5, 6, 7, 8)))
+    assert bool(ok) and bool(exact) and values.to_py(out) == (10, -6, 3)
+
+
+def test_prapply_products():
+    check("prapply", [(P.add, frozenset({1, 2}), frozenset({2, 3})), (P.add, (1, 1), (0, 3)),
+                      (P.astuple, frozenset({1, 2}), (4, 5, 6)), (P.add, frozenset(), frozenset({1})),
+                      (P.divide, (4, 6), (0, 2)),
+                      (P.connect, frozenset({(0, 0), (2, 2)}), frozenset({(0, 2), (5, 5)}))])
+
+
+def test_mpapply_and_general_mapply_use_containers_merge():
+    if not hasattr(J, "merge"):
+        pytest.skip("dsl_jax.containers.merge not written yet")
+    check("mpapply", [(P.astuple, (1, 2), (3, 4)), (P.recolor, (3, 4), (frozenset({(0, 0)}), frozenset({(1, 1)})))],
+          inexact_ok=True)
+    check("mapply", [(P.dneighbors, ((0, 0), (1, 1))), (ROW_SELF, GRIDS[0])], inexact_ok=True)
+
+
+def test_vmap_masks_a_failing_element():
+    c = stack_py([(1, 2, 0), (3, 4, 5)], "Tuple")
+    fn = lambda t: F.apply(J.lbind(J.divide, 12), t)  # noqa: E731
+    out, ok, exact = jax.vmap(lambda t: flags.collect(fn, t))(c)
+    assert ok.tolist() == [False, True] and exact.all()
+    assert values.to_py(jax.tree_util.tree_map(lambda x: x[1], out)) == (4, 3, 2)
