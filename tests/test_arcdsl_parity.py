@@ -68,6 +68,49 @@ def test_arcdsl_own_tests_pass_on_dsl_py_except_the_order_dependent_one():
     assert set(failed) <= {"test_mpapply"}, failed
 
 
+def dsl_jax_bridge():
+    """arc-dsl's names, each running the dsl_jax primitive through from_py/to_py.
+
+    A call whose padded value is not exact raises NotExact (counted apart from failures)."""
+    import jaxbatt.dsl_jax as dsl_jax
+    import jaxbatt.dsl_py as dsl_py
+    from jaxbatt.dsl_jax import flags, values
+
+    def bridged(name, fn):
+        def call(*args):
+            padded = []
+            for arg in args:
+                value, fits = values.from_py(arg)
+                if not fits:
+                    raise NotExact(f"{name}: argument does not fit the tier")
+                padded.append(value)
+            out, ok, exact = flags.collect(fn, *padded)
+            if not bool(exact):
+                raise NotExact(name)
+            if not bool(ok):
+                raise ValueError(f"{name} raises on these arguments")
+            return values.to_py(out)
+        call.__name__ = name
+        call._dsl_jax = fn
+        return call
+
+    namespace = {name: getattr(dsl_py, name) for name in dsl_py.__all__}
+    namespace.update({name: bridged(name, fn) for name, fn in dsl_jax.PRIMITIVES.items()})
+    return namespace
+
+
+class NotExact(Exception):
+    """dsl_jax marked the value not exact (the engine would rerun it elsewhere)."""
+
+
+def test_arcdsl_own_tests_pass_on_dsl_jax_except_the_order_dependent_one():
+    import jaxbatt.dsl_jax as dsl_jax
+    assert len(dsl_jax.PRIMITIVES) == 160
+    passed, failed = run_arcdsl_tests(dsl_jax_bridge())
+    assert len(passed) + len(failed) == 160
+    assert set(failed) <= {"test_mpapply"}, failed
+
+
 def test_arcdsl_solvers_reproduce_arc1_outputs_on_dsl_py():
     solved, failed = count_solved()
     assert len(solved) + len(failed) == 400
@@ -80,5 +123,7 @@ if __name__ == "__main__":
     import jaxbatt.dsl_py as dsl_py
     passed, failed_tests = run_arcdsl_tests({name: getattr(dsl_py, name) for name in dsl_py.__all__})
     print(f"arc-dsl tests.py on jaxbatt.dsl_py: {len(passed)} passed, failed: {failed_tests}")
+    passed, failed_tests = run_arcdsl_tests(dsl_jax_bridge())
+    print(f"arc-dsl tests.py on jaxbatt.dsl_jax: {len(passed)} passed, failed: {failed_tests}")
     solved, failed = count_solved()
     print(f"{len(solved)}/{len(solved) + len(failed)} arc-dsl solvers solved on jaxbatt.dsl_py; failed: {failed}")

@@ -589,13 +589,16 @@ def _py_ordering():
 
 
 def _function_from_py(fn):
-    """A dsl_py primitive maps to the dsl_jax primitive of the same name."""
-    from jaxbatt import dsl_jax
+    """A dsl_py primitive maps to the dsl_jax primitive of the same name, a callable made
+    by to_py to the dsl_jax callable it wraps; any other callable is taken as written for
+    dsl_jax values (e.g. `lambda x: x + 1` works on an int32 scalar)."""
+    if hasattr(fn, "_dsl_jax"):
+        return fn._dsl_jax
+    from jaxbatt import dsl_jax, dsl_py
     name = getattr(fn, "__name__", None)
-    mapped = getattr(dsl_jax, name, None) if name else None
-    if mapped is None or not callable(mapped):
-        raise TypeError(f"cannot convert callable {fn!r}: only dsl_py primitives map to dsl_jax")
-    return mapped
+    if name in dsl_py.PRIMITIVES and dsl_py.PRIMITIVES[name] is fn:
+        return dsl_jax.PRIMITIVES[name]
+    return fn
 
 
 def from_py(value, kind: str = None, tier: Tier = None):
@@ -653,4 +656,5 @@ def _callable_to_py(fn):
             raise ValueError("the reference raises for these arguments")
         return to_py(out)
     on_py_values.__name__ = getattr(fn, "__name__", "dsl_jax_callable")
+    on_py_values._dsl_jax = fn
     return on_py_values

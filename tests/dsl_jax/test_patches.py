@@ -272,7 +272,7 @@ def _grid_strategy():
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(_patch, min_size=30, max_size=30))
 def test_hypothesis_unary(pieces):
     for name in UNARY_PATCH + ["toindices"]:
@@ -280,7 +280,7 @@ def test_hypothesis_unary(pieces):
 
 
 @pytest.mark.slow
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(_patch, _patch), min_size=30, max_size=30))
 def test_hypothesis_binary(pairs):
     for name in BINARY_PATCH:
@@ -305,6 +305,20 @@ def test_hypothesis_with_grids(cases):
     sweep("bordering", [(p, g) for p, g, _ in cases])
     sweep("shift", [(p, d) for p, _, d in cases])
     sweep("ofcolor", [(g, d[0] % 4) for _, g, d in cases])
+
+
+_far_patch = st.frozensets(st.tuples(st.integers(-19, 50), st.integers(-19, 50)), max_size=8)
+
+
+@pytest.mark.slow
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.tuples(_far_patch, _far_patch), min_size=20, max_size=20))
+def test_hypothesis_large_tier(pairs):
+    for name in ("normalize", "ulcorner", "inbox", "outbox", "hperiod", "centerofmass"):
+        sweep(name, [(a,) for a, _ in pairs], tier=values.LARGE)
+    for name in ("manhattan", "gravitate", "position"):
+        sweep(name, pairs, tier=values.LARGE)
+    sweep("shift", [(a, min(b, default=(0, 0))) for a, b in pairs], tier=values.LARGE)
 
 
 # --------------------------------------------------------------- tiers, flags, compiles
