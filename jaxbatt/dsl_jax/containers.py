@@ -392,41 +392,32 @@ def _extreme(container, largest):
 # --------------------------------------------------------------------------- by key
 
 
-def _by_key(container, compfunc, largest, value_only):
-    """argmax / argmin / valmax / valmin on any sequence form."""
+def _static_by_key(container, compfunc, largest, value_only):
+    """argmax & co. on a static sequence: keys must be known at trace time."""
+    elements, _ = _static_items(container)
+    if not elements:
+        return compfunc(0) if value_only else _failed()
+    keys = [compfunc(e) for e in elements]
+    if not all(isinstance(k, (bool, int, np.integer, np.bool_)) or
+               (isinstance(k, np.ndarray) and k.shape == ()) for k in keys):
+        return _unsupported(keys[0] if value_only else elements[0])
+    ints = [int(k) for k in keys]
+    best = (max if largest else min)(range(len(elements)), key=lambda i: ints[i])
+    return keys[best] if value_only else elements[best]
+
+
+def _by_key(container, compfunc, largest):
+    """argmax / argmin on any sequence form."""
     if _is_static_seq(container):
-        elements, _ = _static_items(container)
-        if not elements:
-            if value_only:
-                return compfunc(0)
-            return _failed()
-        keys = [compfunc(e) for e in elements]
-        ks = [jnp.asarray(k, jnp.int32).reshape(-1) for k in keys]
-        if any(k.shape != (1,) for k in ks):
-            return _unsupported(keys[0] if value_only else elements[0])
-        stacked = jnp.stack([k[0] for k in ks])
-        best = jnp.argmax(stacked) if largest else jnp.argmin(stacked)
-        if value_only:
-            return stacked[best]
-        if all(values.is_int(e) for e in elements):
-            return jnp.stack([jnp.asarray(e, jnp.int32) for e in elements])[best]
-        return _unsupported(elements[0])
+        return _static_by_key(container, compfunc, largest, False)
     got = _elements(container)
     if got is None:
         return _failed()
     items, valid, _ = got
-    keys, raw = _keys(compfunc, items, valid)
+    keys, _ = _keys(compfunc, items, valid)
     position = _sorted_positions(keys, valid, descending=largest)[0]
-    nonempty = jnp.any(valid)
-    if not value_only:
-        flags.require(nonempty)
-        return _take(items, position)
-    chosen = _take(raw, position)
-    zero = _empty_value(compfunc, chosen)
-    if zero is None:
-        flags.fits(nonempty)
-        return chosen
-    return jax.tree_util.tree_map(lambda a, b: jnp.where(nonempty, a, jnp.asarray(b, a.dtype)), chosen, zero)
+    flags.require(jnp.any(valid))
+    return _take(items, position)
 
 
 def _empty_value(compfunc, like):
@@ -434,11 +425,12 @@ def _empty_value(compfunc, like):
     trace time with certain flags and the form of `like`; else None (the caller marks
     empty lanes not exact). A reference error on compfunc(0) gives a not-ok marker."""
     try:
-        out, ok, exact = flags.collect(compfunc, np.int32(0))
+        with jax.ensure_compile_time_eval():
+            out, ok, exact = flags.collect(compfunc, np.int32(0))
     except Exception:  # noqa: BLE001 - compfunc has no dsl_jax meaning on an int
         return None
-    static = all(isinstance(x, (np.ndarray, np.generic, int, bool))
-                 for x in jax.tree_util.tree_leaves((out, ok, exact)))
+    static = not any(isinstance(x, jax.core.Tracer)
+                     for x in jax.tree_util.tree_leaves((out, ok, exact)))
     if not static or not bool(exact):
         return None
     if not bool(ok):
@@ -451,7 +443,7 @@ def _empty_value(compfunc, like):
 
 
 class _NotOk:
-    """Marks compfunc(0) raising in the reference (handled by _by_key_value)."""
+    """Marks compfunc(0) raising in the reference."""
 
 
 def valmax(container, compfunc):
@@ -465,8 +457,11 @@ def valmin(container, compfunc):
 
 
 def _by_key_value(container, compfunc, largest):
-    if _is_static_seq(container) or _elements(container) is None:
-        return _by_key(container, compfunc, largest, True)
+    """valmax / valmin on any sequence form."""
+    if _is_static_seq(container):
+        return _static_by_key(container, compfunc, largest, True)
+    if _elements(container) is None:
+        return _failed()
     items, valid, _ = _elements(container)
     keys, raw = _keys(compfunc, items, valid)
     position = _sorted_positions(keys, valid, descending=largest)[0]
@@ -484,12 +479,12 @@ def _by_key_value(container, compfunc, largest):
 
 def argmax(container, compfunc):
     """The first element (dsl_py order) with the largest key; not ok when empty."""
-    return _by_key(container, compfunc, True, False)
+    return _by_key(container, compfunc, True)
 
 
 def argmin(container, compfunc):
     """The first element (dsl_py order) with the smallest key; not ok when empty."""
-    return _by_key(container, compfunc, False, False)
+    return _by_key(container, compfunc, False)
 
 
 def order(container, compfunc):
@@ -710,10 +705,10 @@ def _concat(x, y):
 
 
 def _same_item_form(x, y) -> bool:
+    """Two item batches hold elements of one form (same structure and element shapes)."""
     if jax.tree_util.tree_structure(x) != jax.tree_util.tree_structure(y):
         return False
-    return all(np.shape(a)[1:] == np.shape(b)[1:] and (np.asarray(a).dtype == bool) == (np.asarray(b).dtype == bool)
-               or (np.shape(a)[1:] == np.shape(b)[1:])
+    return all(np.shape(a)[1:] == np.shape(b)[1:]
                for a, b in zip(jax.tree_util.tree_leaves(x), jax.tree_util.tree_leaves(y)))
 
 
@@ -754,12 +749,13 @@ def combine(a, b):
         return _failed(a)
     (ia, va, ka), (ib, vb, _) = ga, gb
     if not _same_item_form(ia, ib):
-        # Elements of two forms: only an empty side keeps the result representable.
-        flags.fits(~jnp.any(va) | ~jnp.any(vb))
-        na = jnp.any(va)
-        return a if ka == "tuple" or isinstance(a, Container) else a
-    if ka == "frozenset" and not isinstance(a, Container):
-        return _unsupported(a)
+        # Elements of two forms cannot share a container: exact only while one side is
+        # empty. An int Container (the form of an empty literal) yields to the other side.
+        if isinstance(a, Container) and _int_items(ia):
+            flags.fits(~jnp.any(va))
+            return _rebuild(ib, vb, ka, ordered_set=_is_set_form(b))
+        flags.fits(~jnp.any(vb))
+        return _rebuild(ia, va, ka, ordered_set=True)
     items = _concat(ia, ib)
     keep = jnp.concatenate([va, vb])
     if ka == "tuple":
@@ -934,8 +930,6 @@ def merge(containers):
         return _rebuild(flat_items, flat_valid, kind)
     if isinstance(items, Container):
         flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), items.items)
-        inner_valid = jnp.arange(_leading(items.items[0] if isinstance(items.items, tuple) else items.items[0])) \
-            if False else None
         k = jax.tree_util.tree_leaves(items.items)[0].shape[1]
         flat_valid = ((jnp.arange(k)[None, :] < items.size[:, None]) & valid[:, None]).reshape(-1)
         return _rebuild(flat_items, flat_valid, kind)

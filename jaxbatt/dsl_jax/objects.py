@@ -198,23 +198,36 @@ def _label(colours, foreground, univalued, diagonal):
     return label
 
 
-def _smallest_keys(keys, capacity):
-    """The `capacity` smallest of int32 keys (any shape), ascending; _NO_LABEL pads."""
-    flat = keys.reshape(-1)
-    k = min(capacity, flat.shape[0])
-    smallest = -lax.top_k(-flat, k)[0]
-    if k < capacity:
-        smallest = jnp.concatenate([smallest, jnp.full((capacity - k,), _NO_LABEL, jnp.int32)])
-    return smallest
+def _exclusive_prefix(counts, axis_size):
+    """counts (..., n) float32 -> sum of counts[..., :j] at j (a small exact matmul)."""
+    index = jnp.arange(axis_size)
+    before = (index[:, None] < index[None, :]).astype(jnp.float32)
+    return jnp.matmul(counts, before, precision=lax.Precision.HIGHEST)
 
 
-def _planes_by_label(colours, label, slot_keys):
-    """int8[K, P, P]: plane k holds the cells whose label is slot_keys[k]."""
+def _root_ranks(colours, is_root):
+    """int32[C, C]: at each root, how many roots have a smaller (colour, row, col) key.
+
+    Counts per colour plane: roots earlier in the row, in earlier rows, of smaller
+    colours; all exact small-integer float matmuls (no sort)."""
+    c = colours.shape[0]
+    palette = jnp.arange(_COLOURS, dtype=jnp.int32)
+    roots = ((colours[None] == palette[:, None, None]) & is_root[None]).astype(jnp.float32)
+    in_row = _exclusive_prefix(roots, c)  # (10, C, C)
+    per_row = jnp.sum(roots, axis=2)  # (10, C)
+    in_rows = _exclusive_prefix(per_row, c)  # (10, C)
+    per_colour = jnp.sum(per_row, axis=1)  # (10,)
+    in_colours = _exclusive_prefix(per_colour, _COLOURS)  # (10,)
+    before = in_row + in_rows[:, :, None] + in_colours[:, None, None]
+    return jnp.sum(roots * before, axis=0).astype(jnp.int32)
+
+
+def _planes_by_slot(colours, slot, capacity):
+    """int8[K, P, P]: plane k holds the cells with slot k (slot -1: no object)."""
     colours_w = _to_window(colours.astype(jnp.int8), -1)
-    label_w = _to_window(label, -1)
-    used = slot_keys < _NO_LABEL
-    hit = (label_w[None] == slot_keys[:, None, None]) & used[:, None, None]
-    return jnp.where(hit, colours_w[None], jnp.int8(-1))
+    slot_w = _to_window(slot, -1)
+    ks = jnp.arange(capacity, dtype=slot.dtype)
+    return jnp.where(slot_w[None] == ks[:, None, None], colours_w[None], jnp.int8(-1))
 
 
 # --------------------------------------------------------------------------- primitives
@@ -244,11 +257,14 @@ def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
             flags.require(grid.w > 0)
     label = _label(colours, foreground, univalued, diagonal)
     c = colours.shape[0]
-    is_root = foreground & (label == colours * (c * c) + jnp.arange(c * c, dtype=jnp.int32).reshape(c, c))
+    n = c * c
+    is_root = foreground & (label == colours * n + jnp.arange(n, dtype=jnp.int32).reshape(c, c))
     count = jnp.sum(is_root, dtype=jnp.int32)
+    rank = _root_ranks(colours, is_root).reshape(-1)
+    root = jnp.where(foreground, label % n, 0).reshape(-1)
+    slot = jnp.where(foreground, _take(rank, root).reshape(c, c), -1)
     capacity = values.current_tier().capacity
-    slot_keys = _smallest_keys(jnp.where(is_root, label, _NO_LABEL), capacity)
-    return _objects_container(_planes_by_label(colours, label, slot_keys), count)
+    return _objects_container(_planes_by_slot(colours, slot, capacity), count)
 
 
 def _colour_classes(grid: Grid, wanted):
@@ -258,11 +274,11 @@ def _colour_classes(grid: Grid, wanted):
     palette = jnp.arange(_COLOURS, dtype=jnp.int32)
     present = jnp.any(colours[None] == palette[:, None, None], axis=(1, 2)) & wanted
     capacity = values.current_tier().capacity
-    chosen = jnp.where(present, palette, _NO_LABEL)
-    slot_colours = _smallest_keys(chosen, capacity)
-    label = jnp.where(colours >= 0, colours, -1)
+    slot_of_colour = jnp.cumsum(present.astype(jnp.int32)) - 1
+    slot = jnp.where(colours >= 0, slot_of_colour[jnp.clip(colours, 0, _COLOURS - 1)], -1)
+    slot = jnp.where((colours >= 0) & present[jnp.clip(colours, 0, _COLOURS - 1)], slot, -1)
     count = jnp.sum(present, dtype=jnp.int32)
-    return _objects_container(_planes_by_label(colours, label, slot_colours), count)
+    return _objects_container(_planes_by_slot(colours, slot, capacity), count)
 
 
 def partition(grid: Grid) -> Container:
@@ -308,6 +324,11 @@ def colorfilter(objs: Container, value) -> Container:
     """Reference: the frozenset of objects whose first cell (canonical order: the smallest
     colour) has colour `value`. Padded: the kept planes, packed in order; an empty object
     -> not ok."""
+    if isinstance(objs, (Indices, Object)):
+        # Its elements are pairs or cells: `next(iter(element))[0]` indexes an int.
+        empty = ~jnp.any(objs.mask) if isinstance(objs, Indices) else ~jnp.any(objs.colour >= 0)
+        flags.require(empty)
+        return sizefilter(objs, -1)
     if not isinstance(objs, Container):
         raise TypeError(f"colorfilter expects a container, got {type(objs).__name__}")
     valid = objs.valid()
@@ -449,19 +470,14 @@ def frontiers(grid: Grid) -> Container:
                + jnp.where(index == 0, column_zero_first.astype(jnp.int32), 0))
     col_key = ((col_colour * c * c + index) * 2
                + jnp.where(index == 0, 1 - column_zero_first.astype(jnp.int32), 0))
-    keys = jnp.concatenate([jnp.where(row_uniform, row_key, _NO_LABEL),
-                            jnp.where(col_uniform, col_key, _NO_LABEL)])
+    uniform = jnp.concatenate([row_uniform, col_uniform])
+    keys = jnp.concatenate([row_key, col_key])
+    earlier = (keys[None, :] < keys[:, None]) & uniform[None, :]
+    rank = jnp.where(uniform, jnp.sum(earlier, axis=1, dtype=jnp.int32), -1)
+    row_slot, col_slot = rank[:c], rank[c:]
     capacity = values.current_tier().capacity
-    slot_keys = _smallest_keys(keys, capacity)
-    # Which line each slot holds: its position among the 2C candidates.
-    line = jnp.argmax(keys[None, :] == slot_keys[:, None], axis=1)
-    used = slot_keys < _NO_LABEL
-    is_row = used & (line < c)
-    is_col = used & (line >= c)
-    which = jnp.where(line < c, line, line - c)
-    inside = colours >= 0
-    hit = ((is_row[:, None, None] & (index[None, :, None] == which[:, None, None]))
-           | (is_col[:, None, None] & (index[None, None, :] == which[:, None, None])))
-    planes = jnp.where(hit & inside[None], colours.astype(jnp.int8)[None], jnp.int8(-1))
-    count = jnp.sum(row_uniform, dtype=jnp.int32) + jnp.sum(col_uniform, dtype=jnp.int32)
+    ks = jnp.arange(capacity, dtype=jnp.int32)[:, None, None]
+    hit = (row_slot[None, :, None] == ks) | (col_slot[None, None, :] == ks)
+    planes = jnp.where(hit & (colours >= 0)[None], colours.astype(jnp.int8)[None], jnp.int8(-1))
+    count = jnp.sum(uniform, dtype=jnp.int32)
     return _objects_container(_to_window(planes, -1), count)

@@ -271,7 +271,7 @@ def _toward(x: Integer, y: Integer) -> Integer:
 
 
 def position(a: Patch, b: Patch) -> IntegerTuple:
-    """Direction from a's center to b's: same row -> (0, +-1), same col -> (+-1, 0), else diagonal."""
+    """Direction from a's center to b's: (0, +-1) on one row, (+-1, 0) on one col, else diagonal."""
     ia, ja = center(toindices(a))
     ib, jb = center(toindices(b))
     if ia == ib:

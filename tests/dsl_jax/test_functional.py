@@ -159,26 +159,45 @@ def test_apply_tuples_keep_order_and_duplicates():
 def test_apply_frozensets_deduplicate_and_reorder():
     check("apply", [(P.even, frozenset({1, 2, 3, 4})), (P.invert, frozenset({(0, 0), (1, 2)}))])
     int_sets = [frozenset(), frozenset({1}), frozenset({9, 8, 1, 0}), frozenset({8, 9, 16, 1}),
-                frozenset({-1, 0, 1, 2, 3, 20}), frozenset(range(7)), frozenset({5, 13, 21})]
-    for fn in (P.even, P.halve, P.crement, P.toivec, ADD1, SUB_FROM_10):
-        bulk("apply", [(fn, c) for c in int_sets])
-    idx_sets = [frozenset(), frozenset({(0, 0), (1, 2)}), frozenset({(-3, 4), (29, 29), (5, 0)})]
-    for fn in (P.invert, P.dneighbors, P.halve, IS_TWO):
-        bulk("apply", [(fn, c) for c in idx_sets])
+                frozenset(range(7)), frozenset({5, 13, 21})]
+    for fn in (P.halve, ADD1):
+        bulk("apply", [(fn, c) for c in int_sets], kinds=(None, "FrozenSet"))
+    bulk("apply", [(P.dneighbors, c) for c in IDX_SETS])
+
+
+IDX_SETS = [frozenset(), frozenset({(0, 0), (1, 2)}), frozenset({(-3, 4), (29, 29), (5, 0)})]
+
+
+@pytest.mark.slow
+def test_apply_frozenset_sweep():
+    int_sets = [frozenset(), frozenset({1}), frozenset({9, 8, 1, 0}), frozenset({8, 9, 16, 1}),
+                frozenset(range(7)), frozenset({5, 13, 21}), frozenset({31, 30, 2})]
+    for fn in (P.even, P.halve, P.crement, P.toivec, ADD1, P.double):
+        bulk("apply", [(fn, c) for c in int_sets], kinds=(None, "FrozenSet"))
+    # 10 - x makes negative ints: CPython's order of those sets is not emulated (flagged)
+    bulk("apply", [(SUB_FROM_10, c) for c in int_sets], kinds=(None, "FrozenSet"), inexact_ok=True)
+    for fn in (P.invert, P.dneighbors, P.halve, IS_TWO, P.crement, ADD1, P.hfrontier):
+        bulk("apply", [(fn, c) for c in IDX_SETS])
 
 
 def test_apply_int_sets_beyond_the_order_emulation_are_flagged():
-    compared, inexact = bulk("apply", [(P.crement, frozenset({-1, 0, 1, 2, 3, 40}))],
-                             inexact_ok=True)
-    assert inexact == 1  # CPython's order of {-2, 0, 2, 3, 4, 41} is not emulated
+    compared, inexact = bulk("apply", [(P.crement, frozenset({-1, 0, 1, 2, 3, 40})),
+                                       (P.crement, frozenset({0, 1, 2, 3, 4}))], inexact_ok=True)
+    assert (compared, inexact) == (1, 1)  # CPython's order of {-2, 0, 2, 3, 4, 41}: not emulated
 
 
-def test_apply_over_patches_and_objects_of_real_grids():
+def test_apply_over_objects_of_real_grids():
+    objs = SMALL_OBJECTS[0]
+    check("apply", [(P.ulcorner, objs)])
+    bulk("apply", [(P.toindices, o) for o in SMALL_OBJECTS])
+
+
+@pytest.mark.slow
+def test_apply_over_objects_sweep():
     cases = []
     for objs in SMALL_OBJECTS:
         cases += [(P.toindices, objs), (P.ulcorner, objs), (P.color, objs), (P.normalize, objs),
                   (SHIFT_DOWN, objs)]
-    check("apply", cases[:2])
     assert bulk("apply", cases)[0] == len(cases)
 
 
@@ -186,7 +205,6 @@ def test_apply_over_cells():
     obj = frozenset({(3, (0, 0)), (4, (1, 1)), (3, (2, 5))})
     idx = frozenset({(0, 0), (1, 1), (-2, 5)})
     check("apply", [(P.hfrontier, idx)])
-    bulk("apply", [(fn, idx) for fn in (P.dneighbors, P.invert, P.hfrontier, ADD1, P.toivec)])
     bulk("apply", [(P.crement, idx), (P.crement, frozenset({(1, 1), (2, -3)}))])
     needs("first", "last")
     bulk("apply", [(P.last, obj), (P.first, obj)])
@@ -199,7 +217,9 @@ def test_apply_over_grid_rows():
     assert isinstance(out, values.Grid) and values.to_py(out) == g
     bulk("apply", [(ROW_SELF, grid) for grid in GRIDS])
     needs("dedupe", "size", "first", "last")
-    bulk("apply", [(fn, grid) for grid in GRIDS[:3] for fn in (P.dedupe, P.size, P.first, P.last)])
+    bulk("apply", [(fn, grid) for grid in GRIDS[:3] for fn in (P.size, P.first, P.last)])
+    # rows deduplicated to different lengths are no Grid: not exact unless rectangular
+    bulk("apply", [(P.dedupe, grid) for grid in GRIDS], inexact_ok=True)
 
 
 def test_apply_compiles_once_under_vmap():
@@ -213,22 +233,24 @@ def test_apply_compiles_once_under_vmap():
 
 def test_rapply():
     check("rapply", [((P.double, P.invert, P.double), 3), (frozenset({P.double, P.halve}), 4)])
-    cases = [(fns, x) for fns in [(P.double, P.invert), (P.halve, P.halve), (P.sign, P.even)]
-             for x in (0, 3, -5)]
-    bulk("rapply", cases)
+    bulk("rapply", [(fns, x) for fns in [(P.double, P.invert), (P.sign, P.even)] for x in (0, -5)])
     bulk("rapply", [((P.toindices, P.backdrop, P.box), frozenset({(1, 1), (3, 2)}))])
-    bulk("rapply", [(frozenset({P.double, P.invert}), x) for x in (0, 1, 7)])
+    bulk("rapply", [(frozenset({P.double, P.increment}), x) for x in (0, 1, 7)])
 
 
 def test_mapply_unions_patches():
-    cases = [(P.dneighbors, frozenset({(0, 0), (1, 2)})), (P.neighbors, frozenset({(5, 5)})),
-             (P.vfrontier, frozenset({(1, 1), (2, 7)}))]
+    cases = [(P.dneighbors, frozenset({(0, 0), (1, 2)})), (P.neighbors, frozenset({(5, 5)}))]
     check("mapply", cases[:1])
     bulk("mapply", cases)
-    obj_cases = []
+    bulk("mapply", [(P.backdrop, objs) for objs in SMALL_OBJECTS])
+
+
+@pytest.mark.slow
+def test_mapply_sweep():
+    cases = [(P.vfrontier, frozenset({(1, 1), (2, 7)})), (P.ineighbors, frozenset({(29, 0)}))]
     for objs in SMALL_OBJECTS:
-        obj_cases += [(P.toindices, objs), (P.backdrop, objs), (SHIFT_DOWN, objs)]
-    bulk("mapply", obj_cases)
+        cases += [(P.toindices, objs), (P.backdrop, objs), (SHIFT_DOWN, objs)]
+    bulk("mapply", cases)
 
 
 def test_mapply_object_colour_clash_is_not_exact():
@@ -262,7 +284,12 @@ def test_prapply_products():
     check("prapply", [(P.add, frozenset({1, 2}), frozenset({2, 3}))])
     bulk("prapply", [(P.add, a, b) for a in [frozenset({1, 2}), frozenset(), frozenset({7, 1, 3})]
                      for b in [frozenset({2, 3}), frozenset({0})]])
-    bulk("prapply", [(P.add, (1, 1), (0, 3)), (P.divide, (4, 6), (0, 2)), (P.divide, (4, 6), (1, 2))])
+    bulk("prapply", [(P.divide, (4, 6), (0, 2)), (P.divide, (4, 6), (1, 2))])
+
+
+@pytest.mark.slow
+def test_prapply_sweep():
+    bulk("prapply", [(P.add, (1, 1), (0, 3)), (P.subtract, (4, 6), (1, 2))])
     bulk("prapply", [(P.connect, frozenset({(0, 0), (2, 2)}), frozenset({(0, 2), (5, 5)})),
                      (P.connect, frozenset({(1, 1)}), frozenset({(1, 1), (4, 1)}))])
     needs("astuple")
@@ -274,7 +301,8 @@ def test_mpapply_and_general_mapply_use_containers_merge():
         pytest.skip("dsl_jax.containers.merge not written yet")
     check("mpapply", [(P.astuple, (1, 2), (3, 4)), (P.recolor, (3, 4), (frozenset({(0, 0)}), frozenset({(1, 1)})))],
           inexact_ok=True)
-    check("mapply", [(P.dneighbors, ((0, 0), (1, 1))), (ROW_SELF, GRIDS[0])], inexact_ok=True)
+    check("mapply", [(P.dneighbors, ((0, 0), (1, 1)))], kinds=(None, "Tuple"), inexact_ok=True)
+    check("mapply", [(ROW_SELF, GRIDS[0])], inexact_ok=True)
 
 
 def test_vmap_masks_a_failing_element():

@@ -3,8 +3,10 @@
 - Harness checks (testing.check_primitive: eager, jit, vmap) on a few pinned edge cases
   per primitive: empty patches, objects, off-grid cells, window overflow.
 - Batched sweeps (one jit(vmap) per primitive and argument shapes) over patches and
-  objects derived from real ARC-1 grids and over hypothesis-drawn inputs; every exact lane
-  must match dsl_py, and lanes that cannot be exact must say so.
+  objects derived from real ARC-1 grids and over seeded random ones (empty, periodic,
+  multi-colour, off-grid, beyond the window); every exact lane must match dsl_py.
+- Hypothesis sweeps (larger ones marked slow), the LARGE tier, flags and compile counts.
+The harness compiles once per case, so it gets few cases; volume goes through `sweep`.
 """
 import functools
 import random
@@ -49,7 +51,7 @@ EDGE_CASES.update({
     "adjacent": [(L_SHAPE, frozenset({(1, 1)})), (L_SHAPE, E), (OBJ, L_SHAPE)],
     "position": [(L_SHAPE, OFF_GRID), (DOT, DOT), (E, DOT), (OBJ, L_SHAPE)],
     "gravitate": [(DOT, frozenset({(5, 0)})), (DOT, DOT), (DOT, frozenset({(3, 30)})),
-                  (E, DOT), (OBJ, L_SHAPE)],
+                  (E, DOT)],
     "dneighbors": [((0, 0),), ((-5, 3),), ((40, 40),)],
     "ineighbors": [((2, 7),), ((34, 0),)],
     "neighbors": [((2, 7),), ((-4, -4),)],
@@ -229,8 +231,9 @@ def test_grid_primitives_sweep_real_grids():
     for name in ("toobject", "bordering"):
         compared, _, _, unpadded = sweep(name, with_grid)
         assert compared + unpadded == len(with_grid)
-    for name in ("asindices", "asobject", "square"):
-        assert sweep(name, [(g,) for g in grids])[0] == len(grids)
+    shapes = list(grids) + [((5,), (6,)), ((7,),), ((1, 2),)]
+    for name in ("asindices", "asobject", "square", "vline", "hline"):
+        assert sweep(name, [(g,) for g in shapes])[0] == len(shapes)
     assert sweep("ofcolor", [(g, v) for g in grids for v in (0, 1, 5)])[0] == 3 * len(grids)
     assert sweep("recolor", [(7,) + c for c in unary])[0] > 0
 
