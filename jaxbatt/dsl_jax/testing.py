@@ -82,6 +82,27 @@ def _short(value, limit=300):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+_callers = {}
+
+
+def _caller(jax_fn, tier, where, static_values, n):
+    """One function per (primitive, static arguments), so jit reuses its compilations."""
+    key = (jax_fn, tier, where, tuple(id(v) for v in static_values), n)
+    if key not in _callers:
+        def call(*dynamic):
+            full, it_d, it_s = [], iter(dynamic), iter(static_values)
+            for i in range(n):
+                full.append(next(it_s) if i in where else next(it_d))
+            with values.use_tier(tier):
+                return flags.collect(jax_fn, *full)
+
+        call.jitted = jax.jit(call)
+        call.batched = jax.jit(jax.vmap(call))
+        call.static_values = static_values  # keeps the ids in the key alive
+        _callers[key] = call
+    return _callers[key]
+
+
 def check_primitive(name, cases, *, kinds=None, tier=values.SMALL, fn=None, batch=True):
     """Compares dsl_jax `name` (or `fn`) with dsl_py `name` on every case; returns a Summary.
 
@@ -106,16 +127,9 @@ def check_primitive(name, cases, *, kinds=None, tier=values.SMALL, fn=None, batc
         static = [i for i, a in enumerate(padded) if callable(a)]
         traced = [jax.tree_util.tree_map(np.asarray, p) if i not in static else None
                   for i, p in enumerate(padded)]
-
-        def call(*dynamic, _static=tuple(padded[i] for i in static), _where=tuple(static), _n=len(padded)):
-            full, it_d, it_s = [], iter(dynamic), iter(_static)
-            for i in range(_n):
-                full.append(next(it_s) if i in _where else next(it_d))
-            with values.use_tier(tier):
-                return flags.collect(jax_fn, *full)
-
+        call = _caller(jax_fn, tier, tuple(static), tuple(padded[i] for i in static), len(padded))
         dynamic = [t for i, t in enumerate(traced) if i not in static]
-        jit_out = jax.jit(call)(*dynamic)
+        jit_out = call.jitted(*dynamic)
         _compare(name, args, "jit", expected_ok, expected, *jit_out, summary)
         if bool(exact) and bool(jit_out[2]):
             chex.assert_trees_all_equal_shapes_and_dtypes(
@@ -130,7 +144,7 @@ def check_primitive(name, cases, *, kinds=None, tier=values.SMALL, fn=None, batc
             continue
         call = members[0][4]
         stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[m[3] for m in members])
-        out, ok, exact = jax.jit(jax.vmap(call))(*stacked)
+        out, ok, exact = call.batched(*stacked)
         chex.assert_tree_shape_prefix((out, ok, exact), (len(members),))
         for lane, (args, expected_ok, expected, _, _) in enumerate(members):
             lane_out = jax.tree_util.tree_map(lambda x: x[lane], out)

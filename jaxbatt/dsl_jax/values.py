@@ -223,9 +223,35 @@ _BIG = np.int32(2**30)
 
 
 def _smallest(codes, n):
-    """The n smallest of codes (int32[M]), ascending, _BIG marking absent entries."""
-    n = min(n, codes.shape[0])
-    return -jax.lax.top_k(-codes, n)[0]
+    """The n smallest of codes (int32[M], distinct or _BIG), ascending, _BIG when absent.
+
+    n rounds of a masked min: no sort, cheap to compile and to run under vmap."""
+    found, previous = [], jnp.int32(-1)
+    for _ in range(n):
+        previous = jnp.min(jnp.where(codes > previous, codes, _BIG))
+        found.append(previous)
+    return jnp.stack(found)
+
+
+_HASH_WEIGHTS = np.random.default_rng(20261126).integers(1, 2**32, size=(2, 1 << 14), dtype=np.uint32) | 1
+
+
+def _fingerprint(value):
+    """int32[KEY_CELLS + 3] identifying a patch: its key, its size and two 32-bit hashes.
+
+    Two different patches share a fingerprint only if they agree on their first KEY_CELLS
+    cells and size and collide in both hashes (odd random weights per cell)."""
+    codes = _patch_codes(value)
+    present = codes < _BIG
+    weights = jnp.asarray(_HASH_WEIGHTS[:, : codes.shape[0]])
+    if isinstance(value, Object):
+        salt = (value.colour.reshape(-1).astype(jnp.uint32) + 1) * jnp.uint32(0x9E3779B1)
+    else:
+        salt = jnp.ones(codes.shape, jnp.uint32)
+    hashes = jnp.sum(jnp.where(present[None, :], weights * salt[None, :], 0), axis=1, dtype=jnp.uint32)
+    key, _ = sort_key(value)
+    size = jnp.sum(present.astype(jnp.int32))
+    return jnp.concatenate([key, size[None], jax.lax.bitcast_convert_type(hashes, jnp.int32)])
 
 
 def _patch_codes(value):
@@ -293,9 +319,13 @@ def _lex_less(a, b):
 
 
 def _dedupe_mask(items, valid):
-    """valid and not equal to an earlier valid item."""
+    """(valid and not equal to an earlier valid item, same bool[N, N])."""
     n = valid.shape[0]
-    same = jax.vmap(lambda a: jax.vmap(lambda b: equal(a, b))(items))(items)
+    if isinstance(items, (Indices, Object)):
+        prints = jax.vmap(_fingerprint)(items)
+        same = jnp.all(prints[:, None, :] == prints[None, :, :], axis=-1)
+    else:
+        same = jax.vmap(lambda a: jax.vmap(lambda b: equal(a, b))(items))(items)
     earlier = jnp.tril(jnp.ones((n, n), bool), k=-1)
     duplicate = jnp.any(same & earlier & valid[None, :], axis=1)
     return valid & ~duplicate, same
@@ -323,30 +353,34 @@ def int_set_order(values, valid):
     less = (values[None, :] < values[:, None]) & keep[None, :]
     ascending = jnp.sum(less.astype(jnp.int32), axis=1)
 
-    # 8-slot table simulation for the first 4 distinct values.
+    # 8-slot table simulation for the first 4 distinct values (no scatters: one-hot masks).
     order_in = jnp.cumsum(keep.astype(jnp.int32)) - 1
-    first4 = jnp.full((4,), -1, jnp.int32).at[jnp.where(keep & (order_in < 4), order_in, 4)].set(
-        values, mode="drop")
+    select = keep[None, :] & (order_in[None, :] == jnp.arange(4)[:, None])  # (4, N)
+    first4 = jnp.sum(jnp.where(select, values[None, :], 0), axis=1)
+    present4 = jnp.any(select, axis=1)
+    # CPython's probe sequence: i = hash & 7, then i = 5 i + 1 + (perturb >>= 5). After at
+    # most 7 shifts perturb is 0 and 5 i + 1 cycles through all 8 slots: 16 probes suffice.
+    probe, perturb, probes = first4 & 7, first4.astype(jnp.uint32), []
+    for _ in range(16):
+        probes.append(probe)
+        perturb = perturb >> 5
+        probe = (probe * 5 + 1 + perturb.astype(jnp.int32)) & 7
+    probes = jnp.stack(probes, axis=1)  # (4, 16)
+    slots_axis = jnp.arange(8)
     occupied = jnp.zeros((8,), bool)
-    slot_of = []
+    slots, found = [], []
     for k in range(4):
-        v = first4[k]
-        present = v >= 0
-        i = v & 7
-        perturb = v.astype(jnp.uint32)
-        done = ~occupied[i]
-        slot = jnp.where(done, i, -1)
-        for _ in range(8):
-            perturb = perturb >> 5
-            i = (i * 5 + 1 + perturb.astype(jnp.int32)) & 7
-            hit = ~done & ~occupied[i]
-            slot = jnp.where(hit, i, slot)
-            done = done | hit
-        occupied = jnp.where(present, occupied.at[slot].set(True), occupied)
-        slot_of.append(jnp.where(present, slot, 99))
-    slots = jnp.stack(slot_of)  # slot of the k-th distinct value
+        taken = jnp.any((probes[k][:, None] == slots_axis[None, :]) & occupied[None, :], axis=1)
+        first_free = jnp.argmax(~taken)
+        found.append(jnp.any(~taken) | ~present4[k])
+        slot = jnp.where(present4[k], jnp.sum(jnp.where(jnp.arange(16) == first_free, probes[k], 0)), 99)
+        occupied = occupied | (slots_axis == slot)
+        slots.append(slot)
+    flags.fits((count >= 5) | jnp.all(jnp.stack(found)))
+    slots = jnp.stack(slots)
     slot_rank = jnp.sum((slots[None, :] < slots[:, None]).astype(jnp.int32), axis=1)
-    simulated = slot_rank[jnp.clip(order_in, 0, 3)]
+    simulated = jnp.sum(jnp.where(jnp.clip(order_in, 0, 3)[:, None] == jnp.arange(4)[None, :],
+                                  slot_rank[None, :], 0), axis=1)
     rank = jnp.where(count >= 5, ascending, simulated)
     return keep, rank
 
