@@ -1,0 +1,127 @@
+"""Padded values: conversion round trips, overflow flags, set orders (eager, jit, vmap)."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jaxbatt.dsl_jax import flags, values
+from jaxbatt.dsl_py import objects as py_objects
+from jaxbatt.dsl_py.ordering import ordered
+from tests.arc_samples import sample_grids
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+
+@pytest.mark.parametrize("tier", values.TIERS, ids=lambda t: t.name)
+def test_real_grids_and_their_objects_round_trip(tier):
+    for grid in sample_grids(25, seed=3):
+        padded, fits = values.from_py(grid, tier=tier)
+        assert fits and values.to_py(padded) == grid
+        objs = py_objects(grid, True, False, True)
+        padded, fits = values.from_py(objs, "Objects", tier=tier)
+        assert fits == (len(objs) <= tier.capacity)
+        if fits:
+            assert values.to_py(padded) == objs
+
+
+@pytest.mark.parametrize("value, kind", [
+    (frozenset({(-5, -5), (0, 0), (34, 34)}), "Indices"),
+    (frozenset({(3, (-1, 2)), (5, (0, 0))}), "Object"),
+    ((1, 2, 3), "Tuple"),
+    (frozenset({3, 1, 2}), "FrozenSet"),
+    ((4, -2), "IntegerTuple"),
+    (True, "Boolean"),
+    (-7, "Integer"),
+    ((), "Tuple"),
+    ((((1, 2),), ((3,),)), "Tuple"),
+])
+def test_values_round_trip(value, kind):
+    padded, fits = values.from_py(value)
+    assert fits and values.infer_kind(value) == kind
+    assert values.to_py(padded) == value
+
+
+@pytest.mark.parametrize("value, kind", [
+    (tuple(tuple(0 for _ in range(31)) for _ in range(2)), "Grid"),
+    (frozenset({(-6, 0)}), "Indices"),
+    (frozenset({(35, 0)}), "Indices"),
+    (frozenset({(1, (0, 0)), (2, (0, 0))}), "Object"),
+    (tuple(range(33)), "Tuple"),
+])
+def test_values_beyond_the_small_tier_are_not_exact(value, kind):
+    _, fits = values.from_py(value, kind, values.SMALL)
+    assert not fits
+
+
+def _cpython_order(sequence):
+    return list(frozenset(sequence))
+
+
+def _emulated(sequence, capacity=12):
+    items = jnp.asarray(list(sequence) + [0] * (capacity - len(sequence)), jnp.int32)
+    valid = jnp.arange(capacity) < len(sequence)
+    out, ok, exact = flags.collect(values.make_frozenset, items, valid)
+    return [int(v) for v in out.items[: int(out.size)]], bool(exact)
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.integers(0, 9), st.integers(0, 40), st.integers(0, 1000)), min_size=1, max_size=12))
+def test_int_sets_follow_cpython_order_or_say_not_exact(sequence):
+    got, exact = _emulated(sequence)
+    if exact:
+        assert got == _cpython_order(sequence)
+    assert exact or len(set(sequence)) >= 5 or min(sequence) < 0 or max(sequence) >= 32
+
+
+def test_int_set_emulation_covers_colours_exactly():
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        sequence = list(rng.integers(0, 10, size=rng.integers(1, 12)))
+        got, exact = _emulated(sequence)
+        assert exact and got == _cpython_order(sequence)
+
+
+def test_int_set_order_under_jit_and_vmap():
+    rng = np.random.default_rng(1)
+    sequences = [list(rng.integers(0, 20, size=8)) for _ in range(16)]
+    items = jnp.asarray(sequences, jnp.int32)
+    valid = jnp.ones(items.shape, bool)
+    out, ok, exact = jax.jit(jax.vmap(lambda i, v: flags.collect(values.make_frozenset, i, v)))(items, valid)
+    for lane, sequence in enumerate(sequences):
+        if bool(exact[lane]):
+            size = int(out.size[lane])
+            assert [int(v) for v in out.items[lane, :size]] == _cpython_order(sequence)
+
+
+def test_sets_of_objects_are_canonical_and_deduplicated():
+    grid = sample_grids(1, seed=11)[0]
+    objs = list(ordered(py_objects(grid, False, True, False)))[:6]
+    shuffled = objs[::-1] + objs[:2]  # reversed, with duplicates
+    padded = [values.from_py(o, "Object")[0] for o in shuffled]
+    items = jax.tree_util.tree_map(lambda *x: jnp.stack(x), *padded)
+    out, ok, exact = flags.collect(values.make_frozenset, items, jnp.ones(len(shuffled), bool))
+    assert bool(exact) and int(out.size) == len(objs)
+    assert [values.to_py(values.element(out, k)) for k in range(len(objs))] == objs
+
+
+def test_flags_are_collected_per_call_and_masked_per_element():
+    def check_positive(x):
+        flags.require(x > 0)
+        return x * 2
+
+    out, ok, exact = flags.collect(check_positive, jnp.int32(3))
+    assert bool(ok) and bool(exact) and int(out) == 6
+    _, ok, _ = flags.collect(check_positive, jnp.int32(-3))
+    assert not bool(ok)
+
+    def double_valid(xs, valid):
+        return flags.map_elements(check_positive, valid, xs)
+
+    xs = jnp.asarray([1, 2, -5])
+    _, ok, _ = flags.collect(double_valid, xs, jnp.asarray([True, True, False]))
+    assert bool(ok)  # the failing element is padding
+    _, ok, _ = flags.collect(double_valid, xs, jnp.asarray([True, True, True]))
+    assert not bool(ok)
+    with pytest.raises(RuntimeError, match="outside flags.collect"):
+        flags.require(True)
