@@ -50,7 +50,7 @@ def _pad(args, kinds, tier):
     for i, a in enumerate(args):
         kind = kinds[i] if kinds else None
         if callable(a) and not isinstance(a, (tuple, frozenset)):
-            padded.append(a)
+            padded.append(values.function_from_py(a))  # dsl_py primitives -> dsl_jax ones
             continue
         p, ok = values.from_py(a, kind, tier)
         padded.append(p)

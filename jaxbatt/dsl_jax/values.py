@@ -553,7 +553,7 @@ def _element_kind(values, kind_hint):
 def _from_py(value, kind, tier):
     """Returns (padded value, exact) as numpy/jax arrays."""
     if callable(value) and not isinstance(value, (tuple, frozenset)):
-        return _function_from_py(value), True
+        return function_from_py(value), True
     kind = kind or infer_kind(value)
     if kind == "Boolean":
         return np.bool_(value), True
@@ -591,7 +591,7 @@ def _from_py(value, kind, tier):
         container_kind = "tuple" if isinstance(value, tuple) else "frozenset"
         elements = list(value) if isinstance(value, tuple) else list(_py_ordering().ordered(value))
         if elements and all(callable(v) for v in elements):
-            return Functions(tuple(_function_from_py(v) for v in elements), container_kind), True
+            return Functions(tuple(function_from_py(v) for v in elements), container_kind), True
         k = tier.capacity
         fits = len(elements) <= k
         elements = elements[:k]
@@ -622,7 +622,7 @@ def _py_ordering():
     return ordering
 
 
-def _function_from_py(fn):
+def function_from_py(fn):
     """A dsl_py primitive maps to the dsl_jax primitive of the same name, a callable made
     by to_py to the dsl_jax callable it wraps; any other callable is taken as written for
     dsl_jax values (e.g. `lambda x: x + 1` works on an int32 scalar)."""
