@@ -335,8 +335,8 @@ def int_set_order(values, valid):
     """CPython's iteration order of a set built by inserting `values` (valid ones, in order).
 
     Returns (keep bool[N], rank int32[N]): keep marks first occurrences, rank their
-    position in iteration order. Emulated exactly for up to 4 distinct values >= 0 (an
-    8-slot table, probing i = 5 i + 1 + perturb) and for any number of values in [0, 32)
+    position in iteration order. Emulated exactly for up to 4 distinct values (an 8-slot
+    table, probing i = 5 i + 1 + perturb, negatives included) and for any number in [0, 32)
     (from 5 elements the table has >= 32 slots: ascending). Other sets report not exact.
     """
     values = jnp.asarray(values, jnp.int32)
@@ -346,8 +346,7 @@ def int_set_order(values, valid):
     keep = valid & ~dup
     count = jnp.sum(keep.astype(jnp.int32))
     small_values = jnp.all(~keep | ((values >= 0) & (values < 32)))
-    non_negative = jnp.all(~keep | (values >= 0))
-    flags.fits(jnp.where(count >= 5, small_values, (count <= 1) | non_negative))
+    flags.fits((count < 5) | small_values)
 
     # Ascending rank (count >= 5).
     less = (values[None, :] < values[:, None]) & keep[None, :]
@@ -360,11 +359,17 @@ def int_set_order(values, valid):
     present4 = jnp.any(select, axis=1)
     # CPython's probe sequence: i = hash & 7, then i = 5 i + 1 + (perturb >>= 5). After at
     # most 7 shifts perturb is 0 and 5 i + 1 cycles through all 8 slots: 16 probes suffice.
-    probe, perturb, probes = first4 & 7, first4.astype(jnp.uint32), []
+    # Negative values: hash(-1) is -2, and perturb is the 64-bit two's complement of the
+    # hash, kept here as two uint32 words (only its low 3 bits enter the probe).
+    hashed = jnp.where(first4 == -1, -2, first4)
+    low = jax.lax.bitcast_convert_type(hashed, jnp.uint32)
+    high = jnp.where(hashed < 0, jnp.uint32(0xFFFFFFFF), jnp.uint32(0))
+    probe, probes = hashed & 7, []
     for _ in range(16):
         probes.append(probe)
-        perturb = perturb >> 5
-        probe = (probe * 5 + 1 + perturb.astype(jnp.int32)) & 7
+        low = (low >> 5) | (high << 27)
+        high = high >> 5
+        probe = (probe * 5 + 1 + (low & 7).astype(jnp.int32)) & 7
     probes = jnp.stack(probes, axis=1)  # (4, 16)
     slots_axis = jnp.arange(8)
     occupied = jnp.zeros((8,), bool)
