@@ -112,8 +112,18 @@ def _judge(outcome: engine.Outcome, lanes, n_train) -> tuple:
     return train, test
 
 
-def run(task, grids=None, programs=None, config: engine.EngineConfig = None) -> RunResult:
-    """Every program on the grids of one task (default: its train and test inputs)."""
+def _with_failed_lines(config: Optional[engine.EngineConfig], failed_lines: Optional[str]):
+    if failed_lines is None:
+        return config
+    return dataclasses.replace(config or engine.EngineConfig(), failed_lines=failed_lines)
+
+
+def run(task, grids=None, programs=None, config: engine.EngineConfig = None,
+        failed_lines: Optional[str] = None) -> RunResult:
+    """Every program on the grids of one task (default: its train and test inputs).
+
+    failed_lines: "fail" or "default" (overrides config.failed_lines; see EngineConfig)."""
+    config = _with_failed_lines(config, failed_lines)
     task = _as_task(task)
     program_set = load_programs(programs)
     lanes, n_train = _task_lanes(task, grids)
@@ -138,11 +148,14 @@ class BatteryResult:
 
 
 def run_tasks(tasks: Sequence[Task], programs, pairing: str = "own",
-              config: engine.EngineConfig = None, progress=None) -> BatteryResult:
+              config: engine.EngineConfig = None, progress=None,
+              failed_lines: Optional[str] = None) -> BatteryResult:
     """Programs on many tasks in one batch per program group.
 
     pairing="own": `solve_<id>` runs only on task <id> (others are skipped);
-    pairing="all": every program on every task."""
+    pairing="all": every program on every task.
+    failed_lines: "fail" or "default" (overrides config.failed_lines; see EngineConfig)."""
+    config = _with_failed_lines(config, failed_lines)
     if pairing not in ("own", "all"):
         raise ValueError(f"pairing must be 'own' or 'all', not {pairing!r}")
     program_set = load_programs(programs)

@@ -2,6 +2,7 @@
 
     jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
                 [--report FILE.json] [--predictions FILE.json] [--limit N]
+                [--failed-lines fail|default]
 """
 import argparse
 import json
@@ -120,7 +121,8 @@ def cmd_run(args) -> int:
     programs = api.load_programs(args.programs)
     for error in programs.errors:
         print(f"rejected: {error}", file=sys.stderr)
-    config = engine.EngineConfig(group_size=args.group_size, cache_dir=args.cache_dir)
+    config = engine.EngineConfig(group_size=args.group_size, cache_dir=args.cache_dir,
+                                 failed_lines=args.failed_lines)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -151,6 +153,9 @@ def main(argv=None) -> int:
     run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,
                      help="programs per compiled function")
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
+    run.add_argument("--failed-lines", choices=("fail", "default"), default="fail",
+                     help="a guarded batt line (try/except) that fails: fail what depends on it, "
+                          "or take its type's default as card.py does")
     args = parser.parse_args(argv)
     if args.command == "run":
         return cmd_run(args)

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxbatt.codegen import emit
-from jaxbatt.codegen.ir import Program
+from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
 from jaxbatt.dsl_jax import values
 
@@ -49,6 +49,13 @@ class EngineConfig:
     min_batch: int = 8  # batches are padded to a power of two at least this large
     cache_dir: Optional[str] = None  # generated modules and XLA's persistent cache
     force_reference: bool = False  # skip JAX entirely (for testing the fallback)
+    # A guarded batt line (try/except) whose call fails: "fail" fails what depends on it;
+    # "default" gives it its type's default and dependents go on (card.py; ir.failure_default).
+    failed_lines: str = "fail"
+
+    def __post_init__(self):
+        if self.failed_lines not in FAILED_LINES:
+            raise ValueError(f"failed_lines must be one of {FAILED_LINES}, not {self.failed_lines!r}")
 
 
 _cache_folder = None
@@ -139,10 +146,10 @@ def pad_train(trains: Sequence[tuple], tier: values.Tier):
 class CompiledGroup:
     """jit(vmap(batt)) of one program group at one tier."""
 
-    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None):
+    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False):
         self.programs = list(programs)
         self.tier = tier
-        self.module = emit.load(self.programs, cache_dir)
+        self.module = emit.load(self.programs, cache_dir, defaults)
         self.uses_train = any(p.uses("S") for p in self.programs)
         self.uses_target = any(p.uses("C") for p in self.programs)
 
@@ -184,7 +191,7 @@ class CompiledGroup:
         return out, lane_fits
 
 
-_compiled_groups = {}  # (programs, tier, cache dir) -> CompiledGroup, or why it failed to trace
+_compiled_groups = {}  # (programs, tier, cache dir, defaults) -> CompiledGroup, or why it failed to trace
 
 
 def _python_output(value, b):
@@ -197,10 +204,10 @@ def _python_output(value, b):
     return as_output(values.to_py(lane))
 
 
-def _reference_output(program: Program, lane: Lane):
+def _reference_output(program: Program, lane: Lane, defaults: bool = False):
     train = tuple((_to_py_grid(i), _to_py_grid(o)) for i, o in lane.train)
     target = _to_py_grid(lane.expected) if lane.expected is not None else None
-    results = run_program(program, _to_py_grid(lane.grid), train, target)
+    results = run_program(program, _to_py_grid(lane.grid), train, target, defaults)
     ok, value = results[program.outputs[0][0]]
     if not ok:
         return None
@@ -237,7 +244,7 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     done = 0
     for name, rest in pending.items():
         for b in sorted(rest):
-            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b])
+            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b], config.failed_lines == "default")
             outcomes[name].paths[b] = "reference"
             done += 1
             if progress:
@@ -250,10 +257,11 @@ def _run_group(group, lanes, config, outcomes, pending):
         todo = sorted(set().union(*(pending[p.name] for p in group)))
         if not todo:
             return
-        key = (tuple(group), tier, config.cache_dir)
+        defaults = config.failed_lines == "default"
+        key = (tuple(group), tier, config.cache_dir, defaults)
         try:
             if key not in _compiled_groups:
-                _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir)
+                _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults)
             compiled = _compiled_groups[key]
             if isinstance(compiled, Exception):
                 raise compiled

@@ -81,3 +81,70 @@ class ProgramError(ValueError):
         self.file, self.line, self.program, self.detail = file, line, program, message
         where = f"{file or '<source>'}:{line if line is not None else '?'}"
         super().__init__(f"{where}: {program + ': ' if program else ''}{message}")
+
+
+# --------------------------------------------------------------------------- failure defaults
+#
+# card.py writes some batt lines as `try: tN = f(...) except (...): tN = _get_safe_default(f)`:
+# a line whose call fails takes a default chosen by the return type of `f` and the lines
+# after it go on. With `failed_lines="default"` the engine and the reference interpreter do
+# the same for every guarded step (Step.guarded) whose own call fails (any failure: the
+# padded engine cannot tell exception types apart). A guarded step whose inputs failed
+# still fails (in card.py an unguarded failing line stops the whole batt function).
+#
+# The default of a step is fixed by the return annotation of its callee (dsl_py's, which is
+# arc-dsl's), in the spirit of tokpidjin's `_get_safe_default`:
+#
+# | return annotation                                   | default       |
+# |-----------------------------------------------------|---------------|
+# | Boolean                                             | False         |
+# | Integer, Numerical (Integer or IntegerTuple)        | 0             |
+# | IntegerTuple                                        | (0, 0)        |
+# | Grid                                                | () (the empty grid) |
+# | Tuple, TupleTuple, Container (tuple-like)           | ()            |
+# | FrozenSet, IntegerSet, Indices, Object, Objects,    | frozenset()   |
+# |   Patch, and Piece/Element unions (Grid or patch)   |               |
+# | Any, Callable; a callee that is an earlier target   | None          |
+#
+# None is what `_get_safe_default` gives for a function without a usable annotation; it is
+# a Python value like any other for the reference (most primitives raise on it), and it has
+# no padded form: a lane whose guarded step takes None runs on the reference.
+
+FAILED_LINES = ("fail", "default")
+
+
+def _default_of_annotation(annotation):
+    import typing
+    from jaxbatt.dsl_py import types as t
+
+    if annotation is t.Boolean:
+        return False
+    if annotation in (t.Integer, t.Numerical):
+        return 0
+    if annotation == t.IntegerTuple:
+        return (0, 0)
+    if annotation in (t.Grid, t.TupleTuple, typing.Tuple, typing.Container, t.ContainerContainer):
+        return ()
+    if annotation is typing.Any or annotation is typing.Callable:
+        return None
+    origin = typing.get_origin(annotation)
+    if annotation is typing.FrozenSet or origin is frozenset:
+        return frozenset()
+    if origin is typing.Union:
+        # Patch (Object | Indices), Piece (Grid | patch), Element (Object | Grid): as
+        # tokpidjin's string match, a union naming a frozenset type defaults to frozenset().
+        if any(typing.get_origin(a) is frozenset for a in typing.get_args(annotation)):
+            return frozenset()
+    if origin is tuple:
+        return ()
+    return None
+
+
+def failure_default(func_name: str):
+    """The value a guarded step calling `func_name` takes when its call fails (table above)."""
+    from jaxbatt.codegen.signatures import SIGNATURES
+
+    signature = SIGNATURES.get(func_name)
+    if signature is None:  # an earlier target holding a callable: no annotation to read
+        return None
+    return _default_of_annotation(signature.returns)

@@ -1,5 +1,5 @@
 """Runs IR programs on the CPU reference (dsl_py): the oracle and the engine's fallback."""
-from jaxbatt.codegen.ir import Const, Program, Ref
+from jaxbatt.codegen.ir import Const, Program, Ref, failure_default
 
 
 def _value(arg, env, namespace):
@@ -10,11 +10,14 @@ def _value(arg, env, namespace):
     return namespace[arg.name]
 
 
-def run_program(program: Program, I, S=None, C=None):
+def run_program(program: Program, I, S=None, C=None, defaults: bool = False):
     """{output name: (ok, value)} of the program on dsl_py values.
 
     ok=False where the reference raises: for a solver any failing step fails the output;
-    for a batt output only the steps it depends on count (they are all its steps)."""
+    for a batt output only the steps it depends on count (they are all its steps).
+    defaults=True (card.py's behaviour, `failed_lines="default"`): a guarded step whose
+    own call raises takes `ir.failure_default` of its callee instead of failing; a step
+    whose inputs failed still fails."""
     from jaxbatt import dsl_py
     namespace = dsl_py.PRIMITIVES
     env = {"I": I, "S": S, "C": C}
@@ -28,7 +31,10 @@ def run_program(program: Program, I, S=None, C=None):
             fn = _value(step.func, env, namespace)
             env[step.target] = fn(*[_value(a, env, namespace) for a in step.args])
         except Exception:  # a raising line is a result (the lane is an error)
-            failed.add(step.target)
+            if defaults and step.guarded:
+                env[step.target] = failure_default(step.func.name)
+            else:
+                failed.add(step.target)
     results = {}
     for name, source in program.outputs:
         ok = not failed if program.strict else source not in failed

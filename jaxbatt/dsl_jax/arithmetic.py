@@ -47,6 +47,15 @@ def _is_set_like(x) -> bool:
     return callable(x) and not isinstance(x, (Grid, tuple))
 
 
+def _as_pair(x):
+    """A Python 2-tuple of Integers as an IntegerTuple array (numpy when static)."""
+    if isinstance(x, tuple) and len(x) == 2 and all(values.is_int(v) for v in x):
+        if all(_is_static(v) for v in x):
+            return np.asarray(x, np.int32)
+        return jnp.stack([jnp.asarray(v, jnp.int32) for v in x])
+    return x
+
+
 def _form(x) -> str:
     """'int', 'pair', 'raises' (arc-dsl always raises) or 'other' (unsupported here)."""
     if values.is_int(x):
@@ -77,7 +86,38 @@ def _failed(xp, like="int"):
     return _out(xp, 0 if like == "int" else False, np.int32 if like == "int" else bool)
 
 
-def _binary(who, op, a, b, *, zero_check=False):
+_INT_MIN, _INT_MAX = np.iinfo(np.int32).min, np.iinfo(np.int32).max
+
+
+def _static_result(op, *args):
+    """op on static operands, exactly (int64); a result beyond int32 is not exact."""
+    wide = op(np, *[np.asarray(a, np.int64) for a in args])
+    flags.fits(bool(np.all((wide >= _INT_MIN) & (wide <= _INT_MAX))))
+    with np.errstate(all="ignore"):
+        return np.asarray(wide, np.int32)
+
+
+def _add_overflow(a, b, r):
+    return ((a ^ r) & (b ^ r)) < 0
+
+
+def _sub_overflow(a, b, r):
+    return ((a ^ b) & (a ^ r)) < 0
+
+
+def _mul_overflow(a, b, r):
+    quotient = jnp.floor_divide(r, jnp.where(a == 0, 1, a))
+    return (a != 0) & ((quotient != b) | ((a == -1) & (b == _INT_MIN)))
+
+
+def _div_overflow(a, b, r):
+    return (a == _INT_MIN) & (b == -1)
+
+
+def _binary(who, op, a, b, overflow, *, zero_check=False):
+    """op with arc-dsl's int/pair dispatch; int32 wrap-around is not exact (Python ints
+    do not wrap)."""
+    a, b = _as_pair(a), _as_pair(b)
     forms = (_form(a), _form(b))
     if "raises" in forms:
         return _failed(np)
@@ -88,11 +128,16 @@ def _binary(who, op, a, b, *, zero_check=False):
     if zero_check:
         flags.require(xp.all(b != 0))
         b = xp.where(b == 0, 1, b)
-    with np.errstate(all="ignore"):
-        return _out(xp, op(xp, a, b), np.int32)
+    if xp is np:
+        return _static_result(op, a, b)
+    r = jnp.asarray(op(jnp, a, b), jnp.int32)
+    flags.fits(~jnp.any(overflow(a, b, r)))
+    return r
 
 
-def _unary(who, op, x):
+def _unary(who, op, x, overflow=None):
+    """op on an int or per pair component; `overflow(x)` marks int32 wrap-around."""
+    x = _as_pair(x)
     form = _form(x)
     if form == "raises":
         return _failed(np)
@@ -100,8 +145,11 @@ def _unary(who, op, x):
         _unsupported(who, x)
     xp = _xp(x)
     (x,) = _ints(xp, x)
-    with np.errstate(all="ignore"):
-        return _out(xp, op(xp, x), np.int32)
+    if xp is np:
+        return _static_result(op, x)
+    if overflow is not None:
+        flags.fits(~jnp.any(overflow(x)))
+    return jnp.asarray(op(jnp, x), jnp.int32)
 
 
 def _int_only(x):
@@ -118,32 +166,33 @@ def _int_only(x):
 
 def add(a, b):
     """a + b with arc-dsl's int/pair broadcasting; int32[] or int32[2]."""
-    return _binary("add", lambda xp, x, y: x + y, a, b)
+    return _binary("add", lambda xp, x, y: x + y, a, b, _add_overflow)
 
 
 def subtract(a, b):
     """a - b with arc-dsl's int/pair broadcasting; int32[] or int32[2]."""
-    return _binary("subtract", lambda xp, x, y: x - y, a, b)
+    return _binary("subtract", lambda xp, x, y: x - y, a, b, _sub_overflow)
 
 
 def multiply(a, b):
     """a * b with arc-dsl's int/pair broadcasting; int32[] or int32[2]."""
-    return _binary("multiply", lambda xp, x, y: x * y, a, b)
+    return _binary("multiply", lambda xp, x, y: x * y, a, b, _mul_overflow)
 
 
 def divide(a, b):
     """Floor division a // b (Python rounding); a zero divisor anywhere -> not ok."""
-    return _binary("divide", lambda xp, x, y: xp.floor_divide(x, y), a, b, zero_check=True)
+    return _binary("divide", lambda xp, x, y: xp.floor_divide(x, y), a, b, _div_overflow,
+                   zero_check=True)
 
 
 def invert(n):
     """-n for an int or a pair."""
-    return _unary("invert", lambda xp, x: -x, n)
+    return _unary("invert", lambda xp, x: -x, n, lambda x: x == _INT_MIN)
 
 
 def double(n):
     """2 n for an int or a pair."""
-    return _unary("double", lambda xp, x: x * 2, n)
+    return _unary("double", lambda xp, x: x * 2, n, lambda x: (x > _INT_MAX // 2) | (x < _INT_MIN // 2))
 
 
 def halve(n):
@@ -153,17 +202,18 @@ def halve(n):
 
 def increment(x):
     """x + 1 for an int or a pair."""
-    return _unary("increment", lambda xp, v: v + 1, x)
+    return _unary("increment", lambda xp, v: v + 1, x, lambda v: v == _INT_MAX)
 
 
 def decrement(x):
     """x - 1 for an int or a pair."""
-    return _unary("decrement", lambda xp, v: v - 1, x)
+    return _unary("decrement", lambda xp, v: v - 1, x, lambda v: v == _INT_MIN)
 
 
 def crement(x):
     """One step away from zero (0 stays 0), per component for a pair."""
-    return _unary("crement", lambda xp, v: v + xp.sign(v), x)
+    return _unary("crement", lambda xp, v: v + xp.sign(v), x,
+                  lambda v: (v == _INT_MAX) | (v == _INT_MIN))
 
 
 def sign(x):
@@ -252,7 +302,7 @@ def _same_shapes(a, b) -> bool:
                for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))
 
 
-def _as_array(x):
+def as_array(x):
     """Python ints and bools as numpy int32[] / bool[] (one dtype eagerly and under jit)."""
     if isinstance(x, (bool, np.bool_)):
         return np.asarray(x, bool)
@@ -271,13 +321,13 @@ def select(cond, a, b, who):
             return _out(_xp(chosen), chosen, dtype)
         return jnp.where(cond, jnp.asarray(a, dtype), jnp.asarray(b, dtype))
     if not isinstance(cond, jax.Array):
-        return _as_array(a if bool(cond) else b)
-    if callable(a) and callable(b) and not isinstance(a, (tuple, Grid, Indices, Object, Container, Functions)):
+        return as_array(a if bool(cond) else b)
+    if callable(a) and callable(b):  # no value form is callable
         raise TypeError(f"{who}: selecting between callables needs a static condition")
     if not _same_shapes(a, b):
         # The result's form depends on the data: hold b's, exact on lanes that pick b.
         flags.fits(~cond)
-        return _as_array(b)
+        return as_array(b)
     return jax.tree_util.tree_map(lambda x, y: jnp.where(cond, x, y), a, b)
 
 
@@ -348,9 +398,10 @@ def _equal(a, b):
             return (_set_size(a) == 0) & (_set_size(b) == 0)
         if type(a) is type(b) and _same_shapes(a, b):
             return values.equal(a, b)
-        # Different element forms: equal only when both are empty (int items may be bools).
+        # Indices vs Object vs a Container of other elements: equal only when both are
+        # empty. Two values of one type on other windows/capacities: certain only then.
         both_empty = (_set_size(a) == 0) & (_set_size(b) == 0)
-        if isinstance(a, Container) and isinstance(b, Container):
+        if type(a) is type(b):
             flags.fits((_set_size(a) == 0) | (_set_size(b) == 0))
         return both_empty
     # Tuple forms: Grid, pair, tuple Container, Functions tuple, Python tuple.
@@ -428,6 +479,7 @@ def _superset(a, b):
 
 def greater(a, b):
     """a > b (bool[]): ints; pairs lexicographically; frozensets as strict supersets."""
+    a, b = _as_pair(a), _as_pair(b)
     fa, fb = _form(a), _form(b)
     if fa == "int" and fb == "int":
         xp = _xp(a, b)
@@ -441,7 +493,7 @@ def greater(a, b):
             isinstance(a, Functions) or isinstance(b, Functions)):
         if type(a) is type(b) and _same_shapes(a, b):
             return _superset(a, b) & ~values.equal(a, b)
-        if isinstance(a, Container) and isinstance(b, Container):
+        if type(a) is type(b):
             flags.fits((_set_size(a) == 0) | (_set_size(b) == 0))  # e.g. bools vs ints
         return (_set_size(b) == 0) & (_set_size(a) > 0)
     if "int" in (fa, fb) or _is_frozenset_form(a) or _is_frozenset_form(b) or "raises" in (fa, fb):

@@ -194,8 +194,11 @@ def _keys(compfunc, items, valid):
 def _sorted_positions(keys, valid, descending=False):
     """int32[N]: a stable order of the valid elements by keys (invalid ones last)."""
     cols = -keys if descending else keys
-    # lexsort sorts by the last key first: invalid last, then keys lexicographically.
-    sort_keys = [cols[:, j] for j in reversed(range(cols.shape[1]))] + [(~valid).astype(jnp.int32)]
+    # lexsort sorts by the last key first: invalid last, then keys lexicographically, then
+    # position (lax.sort is not stable by itself, so the position is a key too).
+    position = jnp.arange(keys.shape[0], dtype=jnp.int32)
+    sort_keys = ([position] + [cols[:, j] for j in reversed(range(cols.shape[1]))]
+                 + [(~valid).astype(jnp.int32)])
     return jnp.lexsort(tuple(sort_keys)).astype(jnp.int32)
 
 
@@ -750,8 +753,9 @@ def combine(a, b):
     (ia, va, ka), (ib, vb, _) = ga, gb
     if not _same_item_form(ia, ib):
         # Elements of two forms cannot share a container: exact only while one side is
-        # empty. An int Container (the form of an empty literal) yields to the other side.
-        if isinstance(a, Container) and _int_items(ia):
+        # empty. An int Container or an Indices (the forms an empty literal takes) yields
+        # to the other side.
+        if isinstance(a, Indices) or (isinstance(a, Container) and _int_items(ia)):
             flags.fits(~jnp.any(va))
             return _rebuild(ib, vb, ka, ordered_set=_is_set_form(b))
         flags.fits(~jnp.any(vb))
@@ -859,10 +863,25 @@ def product(a, b):
         rows = jnp.zeros((p + 1,), bool).at[jnp.where(vi, i, p)].set(True)[:p]
         cols = jnp.zeros((p + 1,), bool).at[jnp.where(vj, j, p)].set(True)[:p]
         return Indices(rows[:, None] & cols[None, :], m)
+    # Each side is compacted to a static budget so the product stays small: K for light
+    # elements (ints, pairs, cells), about 2 sqrt(K) for others; more: not exact.
+    light = all(leaf.ndim <= 2 for leaf in jax.tree_util.tree_leaves((ia, ib)))
+    cap = _capacity() if light else max(1, int(np.sqrt(4 * _capacity())))
+    ia, va = _compact(ia, va, cap)
+    ib, vb = _compact(ib, vb, cap)
+    na, nb = va.shape[0], vb.shape[0]
     xs = jax.tree_util.tree_map(lambda leaf: jnp.tile(leaf, (nb,) + (1,) * (leaf.ndim - 1)), ia)
     ys = jax.tree_util.tree_map(lambda leaf: jnp.repeat(leaf, na, axis=0), ib)
     valid = jnp.tile(va, nb) & jnp.repeat(vb, na)
     return values.make_frozenset((xs, ys), valid, _capacity())
+
+
+def _compact(items, valid, cap):
+    """(items, valid): the first `cap` valid items in order (more: not exact)."""
+    if valid.shape[0] <= cap:
+        return items, valid
+    packed = values.make_tuple(items, valid, cap)
+    return packed.items, packed.valid()
 
 
 def pair(a, b):

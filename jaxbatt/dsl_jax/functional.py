@@ -73,8 +73,8 @@ def _is_traced(x) -> bool:
 
 
 def identity(x):
-    """x itself."""
-    return x
+    """x itself (a Python int or bool as a numpy int32[] / bool[])."""
+    return arithmetic.as_array(x)
 
 
 def branch(condition, a, b):
@@ -320,9 +320,10 @@ def _result_shape(fn, *elements):
     try:
         return jax.eval_shape(probe, *elements)
     except TypeError as err:
+        name = getattr(fn, "__name__", repr(fn))
         raise TypeError(
-            "dsl_jax maps only callables that return values (no callables) over traced "
-            f"containers: {err}") from err
+            f"mapping {name} over traced elements failed while tracing (it must take the "
+            f"element forms and return values, not callables): {err}") from err
 
 
 def _is_light(shape) -> bool:
@@ -473,6 +474,8 @@ def apply(function, container):
 
 def rapply(functions, value):
     """Each callable of a Functions container on value, in a container of its kind."""
+    if isinstance(functions, tuple) and all(_is_function(f) for f in functions):
+        functions = Functions(functions, "tuple")
     if not isinstance(functions, Functions):
         raise TypeError(f"rapply: expected Functions, got {type(functions).__name__}")
     return _static_results([f(value) for f in functions.fns], functions.kind)

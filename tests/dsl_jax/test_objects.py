@@ -45,8 +45,15 @@ def _sweep(name, batch_args, static=(), check_order=True):
 
     batch_args: list of per-lane argument tuples (dsl_py values) for the batched part.
     Returns (exact lanes, inexact lanes)."""
+    if len(batch_args) > _LANES:
+        parts = [_sweep(name, batch_args[i:i + _LANES], static, check_order)
+                 for i in range(0, len(batch_args), _LANES)]
+        return tuple(map(sum, zip(*parts)))
     fn_jax, fn_py = getattr(OJ, name), getattr(OP, name)
-    columns = list(zip(*batch_args))
+    # Every batch has _LANES lanes (padded with copies of the last case): one compile per
+    # primitive and flag set for the whole module.
+    padded = list(batch_args) + [batch_args[-1]] * (_LANES - len(batch_args))
+    columns = list(zip(*padded))
     stacked = [testing.stack_py(col, kind) for col, kind in
                zip(columns, _KINDS[name][:len(columns)])]
     out, ok, exact = jax.device_get(_compiled(fn_jax, tuple(static))(*stacked))
@@ -70,9 +77,11 @@ def _sweep(name, batch_args, static=(), check_order=True):
     return n_exact, n_inexact
 
 
+_LANES = 64
 _KINDS = {
     "objects": ("Grid",), "partition": ("Grid",), "fgpartition": ("Grid",),
     "frontiers": ("Grid",), "occurrences": ("Grid", "Object"),
+    "colorfilter": ("Objects",), "sizefilter": ("Objects",),
 }
 
 
@@ -98,11 +107,7 @@ def test_colour_classes_and_frontiers_match_reference_on_real_grids(real_grids, 
 @pytest.mark.parametrize("flag_set", FLAG_SETS)
 def test_objects_matches_reference_on_all_real_grids(flag_set):
     grids = [g for g in arc_samples.arc1_training_grids() if _fits_small(g)]
-    n_exact, n_inexact = 0, 0
-    for start in range(0, len(grids), 512):
-        chunk = grids[start:start + 512]
-        e, i = _sweep("objects", [(g,) for g in chunk], flag_set)
-        n_exact, n_inexact = n_exact + e, n_inexact + i
+    n_exact, n_inexact = _sweep("objects", [(g,) for g in grids], flag_set)
     assert n_exact + n_inexact == len(grids)
     assert n_inexact < 0.15 * len(grids)
 
@@ -111,8 +116,8 @@ def test_objects_matches_reference_on_all_real_grids(flag_set):
 @pytest.mark.parametrize("name", ["partition", "fgpartition", "frontiers"])
 def test_colour_classes_and_frontiers_on_all_real_grids(name):
     grids = [g for g in arc_samples.arc1_training_grids() if _fits_small(g)]
-    for start in range(0, len(grids), 512):
-        _sweep(name, [(g,) for g in grids[start:start + 512]])
+    n_exact, n_inexact = _sweep(name, [(g,) for g in grids])
+    assert n_exact + n_inexact == len(grids)
 
 
 def _templates(grid):
@@ -128,6 +133,36 @@ def test_occurrences_match_reference_on_real_grids(real_grids):
     cases = [case for g in real_grids[:60] for case in _templates(g)]
     n_exact, _ = _sweep("occurrences", cases)
     assert n_exact == len(cases)
+
+
+@pytest.mark.slow
+def test_occurrences_match_reference_on_all_real_grids():
+    grids = [g for g in arc_samples.arc1_training_grids() if _fits_small(g)]
+    cases = [case for g in grids for case in _templates(g)]
+    n_exact, _ = _sweep("occurrences", cases)
+    assert n_exact == len(cases)
+
+
+def _object_sets(grids):
+    """objects(grid, ...) of each grid for two flag sets, where K holds them."""
+    sets = [OP.objects(g, u, True, True) for g in grids for u in (True, False)]
+    return [(objs,) for objs in sets if 0 < len(objs) <= values.SMALL.capacity]
+
+
+@pytest.mark.parametrize("value", [0, 1, 2, 5])
+def test_colorfilter_and_sizefilter_match_reference_on_real_objects(real_grids, value):
+    cases = _object_sets(real_grids[:40])
+    assert _sweep("colorfilter", cases, (value,))[1] == 0
+    assert _sweep("sizefilter", cases, (value,))[1] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", [0, 1, 2, 5, 8])
+def test_colorfilter_and_sizefilter_on_all_real_objects(value):
+    grids = [g for g in arc_samples.arc1_training_grids() if _fits_small(g)]
+    cases = _object_sets(grids)
+    assert _sweep("colorfilter", cases, (value,))[1] == 0
+    assert _sweep("sizefilter", cases, (value,))[1] == 0
 
 
 # --------------------------------------------------------------------------- the harness
@@ -196,6 +231,18 @@ def test_background_tie_follows_cpython_set_order():
     assert _sweep("fgpartition", [(grid,), (((9, 2), (2, 9)),)]) == (2, 0)
 
 
+def test_background_emulates_cpython_ties_on_tie_heavy_grids():
+    rng = np.random.default_rng(0)
+    grids = []
+    for _ in range(600):
+        h, w = rng.integers(1, 5, size=2)
+        palette = rng.choice(10, size=rng.integers(1, 7), replace=False)
+        grids.append(tuple(tuple(int(v) for v in row) for row in rng.choice(palette, size=(h, w))))
+    background = jax.jit(jax.vmap(lambda g: OJ._mostcolor(OJ._grid_colours(g))))
+    got = np.asarray(background(testing.stack_py(grids, "Grid")))
+    assert [int(v) for v in got] == [dsl_py.mostcolor(g) for g in grids]
+
+
 def test_serpentine_and_full_canvas_converge_exactly():
     c = values.SMALL.canvas
     serpentine = tuple(tuple(0 if (i % 2 == 0 or (j == c - 1 if i % 4 == 1 else j == 0)) else 5
@@ -227,9 +274,7 @@ def _spiral(n):
 
 def test_overflow_is_flagged_not_exact():
     checker = tuple(tuple((i + j) % 2 for j in range(12)) for i in range(12))  # 144 objects
-    stacked = testing.stack_py([checker], "Grid")
-    _, ok, exact = _compiled(OJ.objects, (True, False, False))(stacked)
-    assert not bool(exact[0])
+    assert _sweep("objects", [(checker,)], (True, False, False)) == (0, 1)
 
 
 def test_frontiers_overflow_is_flagged():

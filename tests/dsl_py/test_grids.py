@@ -344,6 +344,13 @@ def _calls(grid, rng):
                   ("underfill", (grid, c1, p)), ("underpaint", (grid, p)),
                   ("cover", (grid, p)), ("move", (grid, p, (k, -k))),
                   ("subgrid", (p, grid)), ("upscale", (p, abs(k)))]
+    if grid and w:
+        cells = sorted(_cells(grid))
+        seq = tuple(rng.choice(cells) for _ in range(rng.randint(1, 8)))
+        seq += tuple(((v + 1) % 10, loc) for v, loc in seq[:2])
+        for t in (seq, tuple(loc for _, loc in seq), ()):
+            calls += [("fill", (grid, c1, t)), ("paint", (grid, t)),
+                      ("underfill", (grid, c1, t)), ("underpaint", (grid, t))]
     calls += [("colorcount", (grid, c1)), ("hupscale", (grid, k)), ("vupscale", (grid, k)),
               ("upscale", (grid, k)), ("downscale", (grid, k)), ("hconcat", (grid, other)),
               ("vconcat", (grid, other)), ("hsplit", (grid, k)), ("vsplit", (grid, k)),
