@@ -20,6 +20,7 @@ import jax
 import numpy as np
 
 from jaxbatt import dsl_py
+from jaxbatt.dsl_py import ordering
 from jaxbatt.dsl_jax import flags, values
 
 
@@ -74,6 +75,11 @@ def _compare(name, args, how, expected_ok, expected, out, ok, exact, summary):
         summary.exact += 1
         return
     assert got == expected, f"{context}: dsl_jax {_short(got)} != reference {_short(expected)}"
+    if isinstance(out, values.Container) and out.kind == "frozenset":
+        # A frozenset's stored order is its iteration order: it must be dsl_py's.
+        stored = [values.to_py(values.element(out, k)) for k in range(int(out.size))]
+        assert stored == list(ordering.ordered(expected)), (
+            f"{context}: dsl_jax stores {_short(stored)}, dsl_py iterates {_short(list(ordering.ordered(expected)))}")
     summary.exact += 1
 
 

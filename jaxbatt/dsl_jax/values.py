@@ -341,16 +341,16 @@ def int_set_order(values, valid):
     """
     values = jnp.asarray(values, jnp.int32)
     n = values.shape[0]
-    earlier = jnp.tril(jnp.ones((n, n), bool), k=-1)
-    dup = jnp.any((values[:, None] == values[None, :]) & earlier & valid[None, :], axis=1)
-    keep = valid & ~dup
+    # First occurrences and ascending ranks from one stable sort (no N x N matrices).
+    order = jnp.argsort(jnp.where(valid, values, jnp.iinfo(jnp.int32).max), stable=True)
+    sorted_values, sorted_valid = values[order], valid[order]
+    starts = sorted_valid & jnp.concatenate([jnp.ones((1,), bool), sorted_values[1:] != sorted_values[:-1]])
+    position = jnp.zeros((n,), jnp.int32).at[order].set(jnp.arange(n, dtype=jnp.int32))
+    keep = starts[position]
+    ascending = (jnp.cumsum(starts.astype(jnp.int32)) - 1)[position]
     count = jnp.sum(keep.astype(jnp.int32))
     small_values = jnp.all(~keep | ((values >= 0) & (values < 32)))
     flags.fits((count < 5) | small_values)
-
-    # Ascending rank (count >= 5).
-    less = (values[None, :] < values[:, None]) & keep[None, :]
-    ascending = jnp.sum(less.astype(jnp.int32), axis=1)
 
     # 8-slot table simulation for the first 4 distinct values (no scatters: one-hot masks).
     order_in = jnp.cumsum(keep.astype(jnp.int32)) - 1
@@ -362,15 +362,16 @@ def int_set_order(values, valid):
     # Negative values: hash(-1) is -2, and perturb is the 64-bit two's complement of the
     # hash, kept here as two uint32 words (only its low 3 bits enter the probe).
     hashed = jnp.where(first4 == -1, -2, first4)
-    low = jax.lax.bitcast_convert_type(hashed, jnp.uint32)
-    high = jnp.where(hashed < 0, jnp.uint32(0xFFFFFFFF), jnp.uint32(0))
-    probe, probes = hashed & 7, []
-    for _ in range(16):
-        probes.append(probe)
-        low = (low >> 5) | (high << 27)
-        high = high >> 5
-        probe = (probe * 5 + 1 + (low & 7).astype(jnp.int32)) & 7
-    probes = jnp.stack(probes, axis=1)  # (4, 16)
+    # Probe t adds bits 5t..5t+2 of the 64-bit perturb (the sign-extended hash): a linear
+    # recurrence mod 8 with the closed form p_t = 5^t p_0 + sum_s 5^(t-s) (1 + bits_s).
+    steps = np.arange(16)
+    shifts = np.minimum(5 * steps, 31)
+    bits = jnp.where(5 * steps[None, :] >= 64, 0, (hashed[:, None] >> shifts[None, :]) & 7)
+    carry = jnp.where(steps[None, :] >= 1, 1 + bits, 0)  # (4, 16): what step t adds
+    powers = np.array([pow(5, int(t - u), 8) if u <= t else 0 for t in steps for u in steps],
+                      np.int32).reshape(16, 16)
+    start = np.array([pow(5, int(t), 8) for t in steps], np.int32)
+    probes = ((hashed & 7)[:, None] * start[None, :] + carry @ powers.T) & 7  # (4, 16)
     slots_axis = jnp.arange(8)
     occupied = jnp.zeros((8,), bool)
     slots, found = [], []

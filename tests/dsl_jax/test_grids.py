@@ -196,7 +196,8 @@ def run_batched(name, cases, batch=32):
                     lane_out = jax.tree_util.tree_map(lambda x: x[lane], out)
                     got = values.to_py(lane_out)
                     assert got == expected, f"{where}: {testing._short(got)} != {testing._short(expected)}"
-                    if isinstance(expected, frozenset) and all(isinstance(v, int) for v in expected):
+                    if isinstance(lane_out, values.Container) and isinstance(expected, frozenset) \
+                            and all(isinstance(v, int) for v in expected):
                         # to_py rebuilds a Python frozenset: read the Container's own order
                         stored = tuple(int(v) for v in np.asarray(lane_out.items)[:int(lane_out.size)])
                         assert stored == tuple(expected), f"{where}: iteration order {stored}"

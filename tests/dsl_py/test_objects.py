@@ -7,9 +7,8 @@ import os
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
-from jaxbatt.dsl_py import grids
 from tests import arc_samples
 
 # The package re-exports the primitive `objects` over the module name: import by path.
@@ -20,13 +19,6 @@ FLAG_SETS = list(itertools.product([True, False], repeat=3))
 def _cpython_mostcolor(grid):
     values = [v for row in grid for v in row]
     return max(set(values), key=values.count)
-
-
-@pytest.fixture(autouse=True)
-def _mostcolor_available(monkeypatch):
-    """The grids family is written separately; stand in for it until it lands."""
-    if not hasattr(grids, "mostcolor"):
-        monkeypatch.setattr(grids, "mostcolor", _cpython_mostcolor, raising=False)
 
 
 def obj(*cells):
@@ -269,8 +261,7 @@ small_grids = st.integers(1, 6).flatmap(lambda h: st.integers(1, 6).flatmap(
                        min_size=h, max_size=h))).map(lambda g: tuple(map(tuple, g)))
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 @given(grid=small_grids, data=st.data())
 def test_matches_arcdsl_on_random_grids(arcdsl, grid, data):
     _compare_on(arcdsl, grid)
