@@ -4,8 +4,8 @@ Two source forms:
 - solver modules: functions `def solve_<task id>(I)` whose bodies are assignments of DSL
   calls and one `return`;
 - batt files (as card.py writes them): `def batt(task_id, S, I, C, log_path)` with lines
-  `tN = f(...)`, some inside try/except (the handler's default is ignored: a failing line
-  fails what depends on it), calls of earlier targets (`t2 = t1(I)`), `o.append((..., tN))`
+  `tN = f(...)`, some inside try/except (a failing guarded line fails what depends on it,
+  or, with the engine's failed_lines="default", takes its return type's default), calls of earlier targets (`t2 = t1(I)`), `o.append((..., tN))`
   for candidate outputs and `s.append((..., tN))` for scores.
 
 A bad function (unknown name, wrong arity, unsupported statement) is reported as a
