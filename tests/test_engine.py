@@ -111,7 +111,8 @@ def test_batt_file_runs_end_to_end(arc1):
 
 def test_run_on_an_arc_dict_reports_train_and_test(arc1, solvers):
     task = arc1["0d3d703e"]
-    result = jaxbatt.run(task.to_dict() | {"id": task.id}, programs=solvers)
+    two = jaxbatt.ProgramSet([p for p in solvers if p.name in ("solve_0d3d703e", "solve_007bbfb7")], [])
+    result = jaxbatt.run(task.to_dict() | {"id": task.id}, programs=two)
     run = result.programs["solve_0d3d703e"]
     assert run.train_correct and run.test_correct and run.solved
     assert len(run.outputs) == len(task.train) + len(task.test)

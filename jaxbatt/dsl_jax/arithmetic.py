@@ -56,6 +56,16 @@ def _as_pair(x):
     return x
 
 
+def _indexed_pair(x):
+    """A tuple Container of ints as the pair (x[0], x[1]) that arc-dsl's arithmetic reads
+    from any tuple (e.g. apply(size, astuple(a, b))); fewer than 2 elements: not ok."""
+    if (isinstance(x, Container) and x.kind == "tuple"
+            and isinstance(x.items, (jax.Array, np.ndarray)) and x.items.ndim == 1):
+        flags.require(x.size >= 2)
+        return jnp.asarray(x.items[:2], jnp.int32)
+    return x
+
+
 def _form(x) -> str:
     """'int', 'pair', 'raises' (arc-dsl always raises) or 'other' (unsupported here)."""
     if values.is_int(x):
@@ -117,7 +127,7 @@ def _div_overflow(a, b, r):
 def _binary(who, op, a, b, overflow, *, zero_check=False):
     """op with arc-dsl's int/pair dispatch; int32 wrap-around is not exact (Python ints
     do not wrap)."""
-    a, b = _as_pair(a), _as_pair(b)
+    a, b = _indexed_pair(_as_pair(a)), _indexed_pair(_as_pair(b))
     forms = (_form(a), _form(b))
     if "raises" in forms:
         return _failed(np)
@@ -137,7 +147,7 @@ def _binary(who, op, a, b, overflow, *, zero_check=False):
 
 def _unary(who, op, x, overflow=None):
     """op on an int or per pair component; `overflow(x)` marks int32 wrap-around."""
-    x = _as_pair(x)
+    x = _indexed_pair(_as_pair(x))
     form = _form(x)
     if form == "raises":
         return _failed(np)
@@ -295,8 +305,7 @@ def dtype_of(x):
 
 
 def _same_shapes(a, b) -> bool:
-    ta, tb = jax.tree_util.tree_structure(a), jax.tree_util.tree_structure(b)
-    if ta != tb:
+    if not values.same_structure(a, b):
         return False
     return all(np.shape(x) == np.shape(y)
                for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))

@@ -316,8 +316,20 @@ def interval(start, stop, step):
 
 
 def astuple(a, b):
-    """The IntegerTuple (a, b) (int32[2])."""
-    return jnp.stack([jnp.asarray(a, jnp.int32), jnp.asarray(b, jnp.int32)])
+    """The tuple (a, b): of two ints an IntegerTuple (int32[2]); of two callables a
+    Functions; of two values of one traced form (grids, patches, containers, pairs) a
+    tuple Container of 2 elements; otherwise (e.g. a Cell (colour, pair)) a Python tuple."""
+    if values.is_int(a) and values.is_int(b):
+        return jnp.stack([jnp.asarray(a, jnp.int32), jnp.asarray(b, jnp.int32)])
+    if _is_function(a) and _is_function(b):
+        return Functions((a, b), "tuple")
+    if not (_is_function(a) or _is_function(b) or isinstance(a, (tuple, Functions))
+            or isinstance(b, (tuple, Functions)) or values.is_int(a) or values.is_int(b)):
+        one = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf)[None], a)
+        other = jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf)[None], b)
+        if _same_item_form(one, other):
+            return values.make_tuple(_concat(one, other), jnp.ones((2,), bool), _capacity())
+    return (arithmetic.as_array(a), arithmetic.as_array(b))
 
 
 def repeat(item, num):
@@ -438,7 +450,7 @@ def _empty_value(compfunc, like):
         return None
     if not bool(ok):
         return _NotOk()
-    if jax.tree_util.tree_structure(out) != jax.tree_util.tree_structure(like) or any(
+    if not values.same_structure(out, like) or any(
             np.shape(a) != np.shape(b) for a, b in zip(jax.tree_util.tree_leaves(out),
                                                        jax.tree_util.tree_leaves(like))):
         return None
@@ -709,7 +721,7 @@ def _concat(x, y):
 
 def _same_item_form(x, y) -> bool:
     """Two item batches hold elements of one form (same structure and element shapes)."""
-    if jax.tree_util.tree_structure(x) != jax.tree_util.tree_structure(y):
+    if not values.same_structure(x, y):
         return False
     return all(np.shape(a)[1:] == np.shape(b)[1:]
                for a, b in zip(jax.tree_util.tree_leaves(x), jax.tree_util.tree_leaves(y)))
@@ -918,6 +930,16 @@ def merge(containers):
         if all(isinstance(e, Functions) for e in elements):
             fns = tuple(f for e in elements for f in e.fns)
             return Functions(fns, kind)
+        if kind == "tuple" and not isinstance(containers, Functions):
+            # A fixed tuple of sequences (e.g. a pair of objects from product): their
+            # elements in order, a tuple (arc-dsl concatenates a tuple's members).
+            got = [_elements(e) for e in elements]
+            if all(g is not None for g in got) and all(_same_item_form(got[0][0], g[0]) for g in got):
+                items = got[0][0]
+                for g in got[1:]:
+                    items = _concat(items, g[0])
+                valid = jnp.concatenate([g[1] for g in got])
+                return values.make_tuple(items, valid, _capacity())
         return _unsupported(_empty_tuple())
     if isinstance(containers, Grid):
         rows = _grid_rows(containers)

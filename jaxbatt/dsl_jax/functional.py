@@ -217,7 +217,7 @@ def _arrays_like(value, like):
 
 
 def _same_form(a, b) -> bool:
-    if jax.tree_util.tree_structure(a) != jax.tree_util.tree_structure(b):
+    if not values.same_structure(a, b):
         return False
     return all(np.shape(x) == np.shape(y)
                for x, y in zip(jax.tree_util.tree_leaves(a), jax.tree_util.tree_leaves(b)))

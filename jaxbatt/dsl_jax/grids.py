@@ -806,3 +806,7 @@ def index(grid, loc):
     flags.fits(inside | (grid.h == 0))
     c = grid.canvas
     return grid.cells[jnp.clip(i, 0, c - 1), jnp.clip(j, 0, c - 1)].astype(_I32)
+
+
+# A tuple of rows (e.g. merge of a tuple of grids) is read as the Grid it is.
+values.accept_row_tuples(globals(), __all__)

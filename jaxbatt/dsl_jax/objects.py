@@ -532,3 +532,7 @@ def frontiers(grid: Grid) -> Container:
     planes = jnp.where(hit & (colours >= 0)[None], colours.astype(jnp.int8)[None], jnp.int8(-1))
     count = jnp.sum(uniform, dtype=jnp.int32)
     return _objects_container(_to_window(planes, -1), count)
+
+
+# A tuple of rows (e.g. merge of a tuple of grids) is read as the Grid it is.
+values.accept_row_tuples(globals(), __all__)

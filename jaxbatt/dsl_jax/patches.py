@@ -13,11 +13,12 @@ control flow on data), and reports through `flags`:
 Geometry that would need loops over cells (manhattan, gravitate's 42 steps, periods) is
 written as fixed-size tensor reductions over rows and columns of the window.
 """
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from jaxbatt.dsl_jax import flags, values
-from jaxbatt.dsl_jax.values import Grid, Indices, Object
+from jaxbatt.dsl_jax.values import Container, Grid, Indices, Object
 
 __all__ = [
     "asindices", "ofcolor", "ulcorner", "urcorner", "llcorner", "lrcorner", "toindices",
@@ -587,3 +588,115 @@ def hperiod(obj):
 def vperiod(obj):
     """Vertical period (int32) of an Object; its height if none, 0 when empty."""
     return _period(obj, 0)
+
+
+# --------------------------------------------------------------------------- tuples as patches
+#
+# arc-dsl's patch primitives also take a tuple of pairs or of cells (e.g. box(astuple(a, b)),
+# delta(merge((obj_a, obj_b))), color of a 2-tuple of cells). Those that read the tuple only
+# as a set of positions get the Indices / Object it holds (two colours at one position: not
+# exact). shift, normalize and box return an empty patch as it is: an empty tuple stays a
+# tuple, not held here (not exact). delta subtracts the tuple itself from a frozenset, which
+# Python refuses for a non-empty tuple (not ok). toindices returns a tuple of pairs as it
+# is; color reads the first element. Other primitives (center, vline, square, ...) read
+# a tuple as a grid of rows and are left to their own forms.
+
+_SET_READERS = (
+    "ulcorner", "urcorner", "llcorner", "lrcorner", "recolor", "uppermost", "lowermost",
+    "leftmost", "rightmost", "hmatching", "vmatching", "manhattan", "adjacent", "bordering",
+    "toobject", "backdrop", "inbox", "outbox", "corners")
+_EMPTY_KEPT = ("shift", "normalize", "box")
+
+
+def _is_cell(v) -> bool:
+    return isinstance(v, tuple) and len(v) == 2 and values.is_int(v[0]) and values.is_pair(v[1])
+
+
+def _tuple_elements(x):
+    """(items, valid, size, 'pairs' | 'cells') of a tuple of pairs or cells, else None."""
+    if isinstance(x, Container) and x.kind == "tuple":
+        if values.is_pair_items(x.items):
+            return jnp.asarray(x.items, jnp.int32), x.valid(), x.size, "pairs"
+        if values.is_cell_items(x.items):
+            items = (jnp.asarray(x.items[0], jnp.int32), jnp.asarray(x.items[1], jnp.int32))
+            return items, x.valid(), x.size, "cells"
+        if isinstance(x.items, (jax.Array, np.ndarray)) and x.items.ndim == 1:
+            # The empty tuple (an int Container); ints do not unpack as (i, j).
+            flags.require(x.size == 0)
+            k = x.items.shape[0]
+            return jnp.zeros((k, 2), jnp.int32), jnp.zeros((k,), bool), x.size, "pairs"
+        return None
+    if isinstance(x, tuple) and x:
+        valid = jnp.ones((len(x),), bool)
+        if all(values.is_pair(v) for v in x):
+            return jnp.stack([_pair(v) for v in x]), valid, np.int32(len(x)), "pairs"
+        if all(_is_cell(v) for v in x):
+            items = (jnp.stack([values.as_int(v[0]) for v in x]), jnp.stack([_pair(v[1]) for v in x]))
+            return items, valid, np.int32(len(x)), "cells"
+    return None
+
+
+def _tuple_patch(got):
+    items, valid, _, kind = got
+    if kind == "pairs":
+        return values.indices_from_pairs(items, valid)
+    return values.object_from_cells(items, valid)
+
+
+def _accept_tuples(name, fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapped(*args):
+        converted = []
+        for a in args:
+            got = _tuple_elements(a)
+            if got is None:
+                converted.append(a)
+                continue
+            if name in _EMPTY_KEPT:
+                flags.fits(got[2] > 0)
+            if name == "delta" and got[3] == "pairs":
+                flags.require(got[2] == 0)
+            converted.append(_tuple_patch(got))
+        return fn(*converted)
+    return wrapped
+
+
+def _toindices_of_tuples(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapped(patch):
+        got = _tuple_elements(patch)
+        if got is None:
+            return fn(patch)
+        if got[3] == "pairs":
+            return patch  # arc-dsl returns a tuple of pairs as it is
+        return fn(_tuple_patch(got))
+    return wrapped
+
+
+def _color_of_tuples(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def wrapped(obj):
+        got = _tuple_elements(obj)
+        if got is None:
+            return fn(obj)
+        items, _, size, kind = got
+        flags.require(size > 0)
+        first = items[0][0] if kind == "cells" else items[0, 0]
+        return jnp.asarray(first, jnp.int32)
+    return wrapped
+
+
+for _name in _SET_READERS + _EMPTY_KEPT + ("delta",):
+    globals()[_name] = _accept_tuples(_name, globals()[_name])
+toindices = _toindices_of_tuples(toindices)
+color = _color_of_tuples(color)
+
+
+# A tuple of rows (e.g. merge of a tuple of grids) is read as the Grid it is.
+values.accept_row_tuples(globals(), __all__)

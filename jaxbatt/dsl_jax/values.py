@@ -151,6 +151,13 @@ class Functions:
 Patch = (Indices, Object)
 
 
+def same_structure(a, b) -> bool:
+    """a and b have one pytree structure, node classes included (PyTreeDef equality alone
+    does not tell an Indices from an Object: both are one-leaf dataclass nodes)."""
+    ta, tb = jax.tree_util.tree_structure(a), jax.tree_util.tree_structure(b)
+    return ta == tb and str(ta) == str(tb)
+
+
 def is_int(x) -> bool:
     """Integer or Boolean scalar (Python or array)."""
     if isinstance(x, (bool, int, np.integer, np.bool_)):
@@ -429,6 +436,55 @@ def is_pair_items(items) -> bool:
 def is_cell_items(items) -> bool:
     return (isinstance(items, tuple) and len(items) == 2 and isinstance(items[0], (jax.Array, np.ndarray))
             and items[0].ndim == 1 and is_pair_items(items[1]))
+
+
+def is_row_tuple(value) -> bool:
+    """A tuple Container whose elements are tuple Containers of ints: arc-dsl's tuple of
+    rows, which is a Grid when the rows have one length (e.g. merge of a tuple of grids,
+    apply of a row-valued function over a grid's rows)."""
+    return (isinstance(value, Container) and value.kind == "tuple"
+            and isinstance(value.items, Container) and value.items.kind == "tuple"
+            and isinstance(value.items.items, (jax.Array, np.ndarray)) and value.items.items.ndim == 2)
+
+
+def grid_of_rows(value, tier: Tier = None) -> Grid:
+    """The Grid holding a tuple of rows (see is_row_tuple); other values are returned as
+    they are. Ragged rows (not a grid), more rows or columns than the canvas, or a cell
+    outside 0..9 cannot be held as a Grid: not exact."""
+    if not is_row_tuple(value):
+        return value
+    c = (tier or current_tier()).canvas
+    rows = jnp.asarray(value.items.items, jnp.int32)  # (N, R)
+    lengths = value.items.size  # (N,)
+    valid = value.valid()
+    h = value.size
+    w = jnp.where(h > 0, lengths[0], 0)
+    flags.fits(jnp.all((lengths == w) | ~valid))
+    flags.fits((h <= c) & (w <= c))
+    n, r = rows.shape
+    rows = jnp.pad(rows, ((0, max(0, c - n)), (0, max(0, c - r))), constant_values=-1)[:c, :c]
+    inside = (jnp.arange(c)[:, None] < h) & (jnp.arange(c)[None, :] < w)
+    flags.fits(jnp.all(~inside | ((rows >= 0) & (rows <= 9))))
+    cells = jnp.where(inside, rows, -1).astype(jnp.int8)
+    h = jnp.minimum(h, c).astype(jnp.int32)
+    w = jnp.where(h > 0, jnp.minimum(w, c), 0).astype(jnp.int32)
+    return Grid(cells, h, w)
+
+
+def accept_row_tuples(namespace, names):
+    """Wraps the primitives `names` of a module namespace so that a tuple of rows given
+    for any argument is read as the Grid it is (grid_of_rows). For families whose
+    primitives take no tuple-of-int-tuples argument other than a grid."""
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def wrapped(*args):
+            return fn(*(grid_of_rows(a) if is_row_tuple(a) else a for a in args))
+        return wrapped
+
+    for name in names:
+        namespace[name] = wrap(namespace[name])
 
 
 # --------------------------------------------------------------------------- patches

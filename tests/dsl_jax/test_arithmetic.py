@@ -243,3 +243,17 @@ def test_int32_wrap_around_is_not_exact():
         assert not bool(traced[2]), (name, "traced")
     assert bool(flags.collect(A.multiply, 46340, 46340)[2])
     assert bulk_check("multiply", [(46340, 46340), (-46341, 46340), (3, -7)]) == (3, 0)
+
+
+def test_a_tuple_of_ints_reads_as_its_first_two():
+    """apply(size, astuple(a, b)) is a tuple Container of ints: arc-dsl's arithmetic
+    indexes [0] and [1] of any tuple (fewer than two elements: IndexError)."""
+    tuples = [((3, 4, 5),), ((7,),), ((),)]
+    for name in ("increment", "invert", "halve", "crement"):
+        summary = check_primitive(name, tuples, kinds=("Tuple",))
+        assert summary.exact == 3 * 3 and summary.errors == 2 * 3
+    cases = [((3, 4, 5), (1, 2, 9)), ((3, 4, 5), (1,))]
+    summary = check_primitive("add", cases, kinds=("Tuple", "Tuple"))
+    assert summary.exact == 2 * 3 and summary.errors == 3
+    summary = check_primitive("divide", [((3, 4, 5), 2), ((9, 4, 5), -2)], kinds=("Tuple", None))
+    assert summary.exact == 2 * 3

@@ -328,3 +328,41 @@ def test_binary_ops_slow(cs):
 def test_real_grids_slow(name):
     summary = _real(name, REAL[name], n=12, seed=11)
     assert summary.cases == 12
+
+
+# ---------------------------------------------------------------- astuple of any two values
+
+OBJ_A = frozenset({(3, (0, 0)), (3, (0, 1))})
+OBJ_B = frozenset({(4, (2, 2))})
+
+
+def test_astuple_of_two_values_of_one_form_is_a_tuple_container():
+    """astuple(grid, grid), astuple(objects, objects), astuple(pair, pair): a 2-tuple."""
+    cases = [(GRID, ((5, 6),)), (frozenset({OBJ_A}), frozenset({OBJ_A, OBJ_B})),
+             (OBJ_A, OBJ_B), ((1, 2), (3, 4)), (frozenset({(0, 0)}), frozenset({(1, 1), (0, 0)}))]
+    for args in cases:
+        summary = testing.check_primitive("astuple", [args])
+        assert summary.exact == 2 and summary.inexact == 0
+    out, _, _ = flags.collect(C.astuple, *[values.from_py(a)[0] for a in cases[0]])
+    assert isinstance(out, values.Container) and int(out.size) == 2
+
+
+def test_astuple_of_mixed_forms_and_callables():
+    """A colour and a pair make a Cell (a Python tuple); two callables a Functions."""
+    summary = testing.check_primitive("astuple", [(0, (0, 0)), (5, (2, -1))], batch=False)
+    assert summary.exact == 4
+    out, _, _ = flags.collect(C.astuple, J.hmirror, J.vmirror)
+    assert isinstance(out, values.Functions) and out.fns == (J.hmirror, J.vmirror)
+    pair, _, _ = flags.collect(C.astuple, 2, 4)
+    assert pair.shape == (2,)
+
+
+def test_merge_of_a_python_tuple_of_patches():
+    """The elements of product / pair are Python tuples: merge((obj_a, obj_b)) is the
+    tuple of their cells, in order."""
+    def merge_of_first_two(c):
+        return C.merge(tuple(values.element(c, k) for k in range(2)))
+
+    for args in [((OBJ_A, OBJ_B),), ((OBJ_B, OBJ_A),), ((frozenset({(1, 1)}), frozenset({(0, 0), (1, 1)})),)]:
+        summary = testing.check_primitive("merge", [args], fn=merge_of_first_two)
+        assert summary.exact == 2

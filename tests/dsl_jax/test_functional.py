@@ -357,3 +357,22 @@ def test_set_mapping_hypothesis(sets, patches):
     bulk("apply", [(P.invert, p) for p in patches], kinds=(None, "Indices"), inexact_ok=True)
     bulk("mapply", [(P.dneighbors, p) for p in patches], kinds=(None, "Indices"))
     bulk("apply", [(P.dneighbors, p) for p in patches], kinds=(None, "Indices"))
+
+
+def test_branch_between_an_object_and_indices():
+    """An Object and an Indices share a PyTreeDef (one-leaf dataclass nodes): select must
+    still see two forms (b's form held, exact only on lanes that pick b)."""
+    obj = frozenset({(3, (0, 0)), (3, (0, 1))})
+    ind = frozenset({(2, 2)})
+    assert not values.same_structure(values.from_py(obj)[0], values.from_py(ind)[0])
+    summary = check_primitive("branch", [(True, obj, ind), (False, obj, ind)])
+    assert summary.exact > 0 and summary.inexact > 0
+
+    def chosen(flag, patch):  # branch(flag, identity, outbox)(patch), as solve_f8c80d96
+        return F.branch(flag, J.identity, J.outbox)(patch)
+
+    out, ok, exact = jax.jit(lambda f, p: flags.collect(chosen, f, p))(
+        jnp.asarray(False), values.from_py(obj)[0])
+    assert bool(ok) and bool(exact) and values.to_py(out) == P.outbox(obj)
+    _, _, exact = jax.jit(lambda f, p: flags.collect(chosen, f, p))(jnp.asarray(True), values.from_py(obj)[0])
+    assert not bool(exact)

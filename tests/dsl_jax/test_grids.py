@@ -362,3 +362,31 @@ def test_paint_of_rows_that_are_not_cells_is_not_ok():
     cases = [(A, ((0, 0), (1, 2))), (A, ())]
     testing.check_primitive("paint", cases, kinds=("Grid", "Grid"), tier=TIER)
     testing.check_primitive("underpaint", cases, kinds=("Grid", "Grid"), tier=TIER)
+
+
+# ---------------------------------------------------------------------------- tuples of rows
+
+ROWS = ((1, 2, 3), (4, 5, 6))
+RAGGED = ((1, 2, 3), (4, 5, 6, 7))
+
+
+@pytest.mark.parametrize("name, extra", [
+    ("hmirror", ()), ("vmirror", ()), ("dmirror", ()), ("cmirror", ()), ("rot90", ()),
+    ("mostcolor", ()), ("crop", ((0, 1), (2, 2))), ("hupscale", (2,)),
+])
+def test_a_tuple_of_rows_is_read_as_a_grid(name, extra):
+    """merge of a tuple of grids, or apply of a row-valued function over a grid, gives a
+    tuple Container of row Containers: grid primitives read it as the Grid it is."""
+    assert values.is_row_tuple(values.from_py(ROWS, "Tuple", TIER)[0])
+    kinds = ("Tuple",) + (None,) * len(extra)
+    summary = testing.check_primitive(name, [(ROWS,) + extra, (((7, 7, 7),),) + extra],
+                                      kinds=kinds, tier=TIER)
+    assert summary.exact == 3 * 2 and summary.inexact == 0  # eager, jit, vmap
+
+
+def test_a_tuple_of_rows_that_no_grid_holds_is_not_exact():
+    """Ragged rows (not a grid) and colours beyond 0..9 are flagged, never guessed."""
+    summary = testing.check_primitive("hmirror", [(RAGGED,), (((1, 12, 3),),)], kinds=("Tuple",), tier=TIER)
+    assert summary.exact == 0 and summary.inexact == 3 * 2
+    summary = testing.check_primitive("vconcat", [(ROWS, ROWS)], kinds=("Tuple", "Tuple"), tier=TIER)
+    assert summary.exact == 2

@@ -330,3 +330,13 @@ _template = st.frozensets(st.tuples(_colours, st.tuples(st.integers(-2, 3), st.i
 def test_occurrences_on_hypothesis_cases(cases):
     n_exact, _ = _sweep("occurrences", cases)
     assert n_exact == len(cases)
+
+
+def test_a_tuple_of_rows_is_read_as_a_grid():
+    """partition / objects of a tuple Container of rows (merge of grids, apply over rows)."""
+    rows = ((1, 2, 2), (0, 2, 1))
+    assert values.is_row_tuple(values.from_py(rows, "Tuple")[0])
+    summary = testing.check_primitive("partition", [(rows,)], kinds=("Tuple",))
+    assert summary.exact == 2
+    summary = testing.check_primitive("objects", [(rows, True, False, True)], kinds=("Tuple", None, None, None))
+    assert summary.exact == 2

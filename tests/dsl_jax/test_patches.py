@@ -359,3 +359,51 @@ def test_gravitate_compiles_once_per_shape():
     batch_a = (testing.stack_py(sources), testing.stack_py(targets))
     batch_b = (testing.stack_py(targets), testing.stack_py(sources))
     testing.assert_compiles_once(JP.gravitate, batch_a, batch_b)
+
+
+# --------------------------------------------------------------------------- tuples as patches
+
+PAIRS = ((1, 2), (4, 0), (1, 2))  # a tuple keeps duplicates
+CELLS = ((3, (1, 2)), (5, (0, 4)), (3, (2, 2)))
+
+
+@pytest.mark.parametrize("name", ["ulcorner", "lrcorner", "box", "backdrop", "shift", "normalize",
+                                  "recolor", "delta", "toindices", "color", "corners", "outbox"])
+def test_a_tuple_of_pairs_or_cells_is_a_patch(name):
+    """box(astuple(a, b)), delta(merge((obj, obj))), color of a pair of cells: tuple
+    Containers of pairs / cells where arc-dsl takes a patch."""
+    for tup in (PAIRS, CELLS):
+        if name == "recolor":
+            args, kinds = (7, tup), (None, "Tuple")
+        elif name == "shift":
+            args, kinds = (tup, (2, -1)), ("Tuple", None)
+        else:
+            args, kinds = (tup,), ("Tuple",)
+        summary = testing.check_primitive(name, [args], kinds=kinds)
+        assert summary.exact == 2  # eager, jit
+
+
+def test_tuples_as_patches_where_arc_dsl_keeps_or_refuses_the_tuple():
+    """shift/box of an empty tuple return the tuple (not held: inexact); delta of a
+    non-empty tuple of pairs raises (frozenset minus tuple)."""
+    empty = testing.check_primitive("box", [((),)], kinds=("Tuple",))
+    assert empty.exact == 0 and empty.inexact == 2
+    refused = testing.check_primitive("delta", [(PAIRS,)], kinds=("Tuple",))
+    assert refused.errors == 2
+
+
+def test_python_tuples_of_pairs_and_cells_as_patches():
+    """Elements of pair(...) / product(...) are Python tuples of pairs or cells."""
+    def first_two(c):
+        return tuple(values.element(c, k) for k in range(2))
+
+    for name in ("color", "box", "ulcorner"):
+        for tup in (PAIRS[:2], CELLS[:2]):
+            fn = functools.partial(lambda f, c: f(first_two(c)), getattr(JP, name))
+            summary = testing.check_primitive(name, [(tup,)], kinds=("Tuple",), fn=fn)
+            assert summary.exact == 2
+
+
+def test_ofcolor_of_a_tuple_of_rows():
+    summary = testing.check_primitive("ofcolor", [(((1, 2, 3), (3, 2, 1)), 2)], kinds=("Tuple", None))
+    assert summary.exact == 2
