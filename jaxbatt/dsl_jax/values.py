@@ -575,7 +575,7 @@ def infer_kind(value) -> str:
         return "Integer"
     if _is_pair_py(value):
         return "IntegerTuple"
-    if isinstance(value, frozenset):
+    if isinstance(value, (set, frozenset)):
         if value and all(_is_cell_py(v) for v in value):
             return "Object"
         if all(_is_pair_py(v) for v in value):
@@ -607,6 +607,8 @@ def _element_kind(values, kind_hint):
         return "Object"
     if len(kinds) == 1:
         return kinds.pop()
+    if kinds <= {"IntegerTuple", "Tuple"}:
+        return "Tuple"  # int tuples of several lengths: all of them int containers
     if kinds <= {"Grid", "Tuple"}:
         return "Grid"
     raise TypeError(f"container mixes values of kinds {sorted(kinds)}")
@@ -651,6 +653,8 @@ def _from_py(value, kind, tier):
         return (np.int32(colour), np.asarray(pair, np.int32)), True
     if kind in ("Tuple", "FrozenSet", "Objects"):
         container_kind = "tuple" if isinstance(value, tuple) else "frozenset"
+        if isinstance(value, set):
+            value = frozenset(value)
         elements = list(value) if isinstance(value, tuple) else list(_py_ordering().ordered(value))
         if elements and all(callable(v) for v in elements):
             return Functions(tuple(function_from_py(v) for v in elements), container_kind), True
@@ -691,6 +695,8 @@ def function_from_py(fn):
     if hasattr(fn, "_dsl_jax"):
         return fn._dsl_jax
     from jaxbatt import dsl_jax, dsl_py
+    if fn is len:  # arc-dsl's size is len
+        return dsl_jax.PRIMITIVES["size"]
     name = getattr(fn, "__name__", None)
     if name in dsl_py.PRIMITIVES and dsl_py.PRIMITIVES[name] is fn:
         return dsl_jax.PRIMITIVES[name]
