@@ -304,15 +304,18 @@ def totuple(container):
 
 def interval(start, stop, step):
     """tuple(range(start, stop, step)) as a tuple Container of ints; step 0 not ok."""
-    start, stop, step = (jnp.asarray(v, jnp.int32) for v in (start, stop, step))
+    # Static bounds give a static (numpy) Container, e.g. for apply(lbind(rbind, f),
+    # interval(ONE, FOUR, ONE)), which maps to callables only over static elements.
+    xp = np if all(isinstance(v, (int, np.integer, np.ndarray)) for v in (start, stop, step)) else jnp
+    start, stop, step = (xp.asarray(v, np.int32) for v in (start, stop, step))
     flags.require(step != 0)
-    safe = jnp.where(step == 0, 1, step)
-    span = jnp.where(safe > 0, stop - start + safe - 1, stop - start + safe + 1)
-    n = jnp.maximum(0, span // safe)
+    safe = xp.where(step == 0, 1, step)
+    span = xp.where(safe > 0, stop - start + safe - 1, stop - start + safe + 1)
+    n = xp.maximum(0, span // safe)
     flags.fits(n <= _capacity())
-    k = jnp.arange(_capacity(), dtype=jnp.int32)
-    items = jnp.where(k < n, start + k * safe, 0)
-    return Container(items, jnp.minimum(n, _capacity()).astype(jnp.int32), "tuple")
+    k = xp.arange(_capacity(), dtype=np.int32)
+    items = xp.where(k < n, start + k * safe, 0).astype(np.int32)
+    return Container(items, xp.asarray(xp.minimum(n, _capacity()), np.int32), "tuple")
 
 
 def astuple(a, b):

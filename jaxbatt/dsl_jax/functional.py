@@ -464,12 +464,34 @@ def apply(function, container):
     if static is not None:
         elements, kind = static
         return _static_results([function(e) for e in elements], kind)
+    mapped = _static_callables(function, container)
+    if mapped is not None:
+        return mapped
     items, valid, kind = _traced_elements(container, _light_hint(function, container))
     out = flags.map_elements(function, valid, items)
     if values.is_pair(container) and isinstance(out, jax.Array) and out.shape == (2,) \
             and out.dtype != bool:
         return out.astype(jnp.int32)  # two ints: an IntegerTuple
     return _pack(out, valid, kind, rows_from=container if isinstance(container, Grid) else None)
+
+
+def _is_static_container(container) -> bool:
+    return isinstance(container, Container) and all(
+        isinstance(leaf, (np.ndarray, np.generic))
+        for leaf in jax.tree_util.tree_leaves((container.items, container.size)))
+
+
+def _static_callables(function, container):
+    """A Functions when function maps the elements of a static Container (known while
+    tracing, e.g. interval(ONE, FOUR, ONE)) to callables; None otherwise."""
+    if not _is_static_container(container) or int(container.size) == 0:
+        return None
+    elements = [values.element(container, k) for k in range(int(container.size))]
+    first, ok, exact = flags.collect(function, elements[0])
+    if not _is_function(first):
+        return None  # values: the traced path maps them (and reports their flags)
+    flags.report(ok, exact)
+    return _static_results([first] + [function(e) for e in elements[1:]], container.kind)
 
 
 def rapply(functions, value):

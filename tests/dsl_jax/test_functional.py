@@ -376,3 +376,22 @@ def test_branch_between_an_object_and_indices():
     assert bool(ok) and bool(exact) and values.to_py(out) == P.outbox(obj)
     _, _, exact = jax.jit(lambda f, p: flags.collect(chosen, f, p))(jnp.asarray(True), values.from_py(obj)[0])
     assert not bool(exact)
+
+
+def test_apply_of_a_closure_maker_over_a_static_interval():
+    """solve_447fd412: apply(lbind(rbind, upscale), interval(ONE, FOUR, ONE)) builds three
+    closures (interval of constants is a static Container); rapply runs them."""
+    grid = ((1, 2), (3, 0))
+    makers, ok, exact = flags.collect(lambda: J.apply(J.lbind(J.rbind, J.upscale), J.interval(1, 4, 1)))
+    assert isinstance(makers, values.Functions) and len(makers.fns) == 3 and bool(ok) and bool(exact)
+    expected = P.rapply(P.apply(P.lbind(P.rbind, P.upscale), P.interval(1, 4, 1)), grid)
+
+    def run(g):
+        fns = J.apply(J.lbind(J.rbind, J.upscale), J.interval(1, 4, 1))
+        return J.rapply(fns, g)
+
+    out, ok, exact = jax.jit(lambda g: flags.collect(run, g))(values.from_py(grid)[0])
+    assert bool(ok) and bool(exact) and values.to_py(out) == expected
+    # Values over a static interval still go through the traced path.
+    doubled, _, _ = flags.collect(lambda: J.apply(J.double, J.interval(1, 4, 1)))
+    assert values.to_py(doubled) == (2, 4, 6)
