@@ -47,6 +47,7 @@ class EngineConfig:
     tiers: Sequence[values.Tier] = (values.SMALL, values.LARGE)
     group_size: int = 8  # programs per compiled function
     min_batch: int = 8  # batches are padded to a power of two at least this large
+    large_batch: int = 4  # lanes per call after the first tier: its values are much larger
     cache_dir: Optional[str] = None  # generated modules and XLA's persistent cache
     force_reference: bool = False  # skip JAX entirely (for testing the fallback)
     # A guarded batt line (try/except) whose call fails: "fail" fails what depends on it;
@@ -266,7 +267,15 @@ def _run_group(group, lanes, config, outcomes, pending):
             if isinstance(compiled, Exception):
                 raise compiled
             before = compiled.compile_seconds, compiled.run_seconds
-            out, lane_fits = compiled([lanes[b] for b in todo], config.min_batch)
+            # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane.
+            large = tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
+            step = config.large_batch if large else len(todo)
+            chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
+            parts = [compiled([lanes[b] for b in chunk], config.large_batch if large else config.min_batch)
+                     for chunk in chunks]
+            out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
+                                         *[p[0] for p in parts])
+            lane_fits = np.concatenate([p[1] for p in parts])
         except Exception as error:  # a program that cannot be traced runs on the reference
             _compiled_groups[key] = error
             if len(group) > 1:
