@@ -111,6 +111,7 @@ def main(argv):
     import numpy as np
 
     from jaxbatt import api, engine
+    from jaxbatt.cli import print_table
     from jaxbatt.data import load_tasks
     from jaxbatt.programs import SOLVERS_PATH
 
@@ -184,9 +185,7 @@ def main(argv):
         ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),
         ("lane mismatches vs reference", f"{len(mismatches)}"),
     ]
-    width = max(len(r[0]) for r in rows)
-    for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+    print_table(rows)
     if mismatches:
         print(f"first mismatches: {mismatches[:5]}", file=sys.stderr)
     print(f"speedup_vs_reference: {best_rate / reference_rate:.2f}")

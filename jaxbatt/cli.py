@@ -109,6 +109,12 @@ def _print_summary(report: dict, out=None):
         ("jax run time", f"{s['run_seconds']:.2f} s"),
         ("wall time", f"{s['wall_seconds']:.2f} s"),
     ]
+    print_table(rows, out)
+
+
+def print_table(rows, out=None):
+    """Prints (label, value) rows as two aligned columns."""
+    out = out or sys.stdout
     width = max(len(r[0]) for r in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {value}", file=out)
