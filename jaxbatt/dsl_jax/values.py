@@ -703,6 +703,49 @@ def function_from_py(fn):
     return fn
 
 
+def host_function(fn, result_example, kind: str = None):
+    """A Python function over dsl_py values, callable on dsl_jax values.
+
+    For functions no DSL expression states (e.g. `lambda x: len(x) == 1` on an object):
+    each call runs `fn` on the host through `jax.pure_callback` (sequentially under vmap),
+    with its arguments converted by `to_py` and its result by `from_py`. The callback's
+    result must have a static form, taken from `result_example` (a dsl_py value of the kind
+    `fn` returns; `kind` as in from_py). A call where `fn` raises reports ok=False; a result
+    whose padded form differs from the example's, or does not fit the tier, exact=False.
+    """
+    def on_padded(*args):
+        tier = current_tier()
+        example, _ = _from_py(result_example, kind, tier)
+        example_leaves, example_tree = jax.tree_util.tree_flatten(example)
+        example_leaves = [np.asarray(leaf) for leaf in example_leaves]
+        arg_leaves, arg_tree = jax.tree_util.tree_flatten(args)
+
+        def on_host(*leaves):
+            ok, fits = True, True
+            try:
+                result = fn(*(to_py(a) for a in jax.tree_util.tree_unflatten(arg_tree, leaves)))
+                padded, fits = _from_py(result, kind, tier)
+                leaves_out, tree_out = jax.tree_util.tree_flatten(padded)
+                leaves_out = [np.asarray(leaf) for leaf in leaves_out]
+                if tree_out != example_tree or any(
+                        a.shape != b.shape for a, b in zip(leaves_out, example_leaves)):
+                    leaves_out, fits = example_leaves, False
+            except Exception:  # the reference raises: the lane's ok flag is False
+                leaves_out, ok = example_leaves, False
+            leaves_out = [np.asarray(a, b.dtype) for a, b in zip(leaves_out, example_leaves)]
+            return leaves_out, np.bool_(ok), np.bool_(fits)
+
+        spec = ([jax.ShapeDtypeStruct(leaf.shape, leaf.dtype) for leaf in example_leaves],
+                jax.ShapeDtypeStruct((), bool), jax.ShapeDtypeStruct((), bool))
+        leaves, ok, fits = jax.pure_callback(on_host, spec, *arg_leaves, vmap_method="sequential")
+        flags.require(ok)
+        flags.fits(fits)
+        return jax.tree_util.tree_unflatten(example_tree, leaves)
+
+    on_padded.__name__ = getattr(fn, "__name__", "host_function")
+    return on_padded
+
+
 def from_py(value, kind: str = None, tier: Tier = None):
     """(padded value, exact): the dsl_jax form of a dsl_py value.
 

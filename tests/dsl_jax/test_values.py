@@ -128,3 +128,40 @@ def test_flags_are_collected_per_call_and_masked_per_element():
     assert not bool(ok)
     with pytest.raises(RuntimeError, match="outside flags.collect"):
         flags.require(True)
+
+
+def test_host_functions_run_python_on_dsl_py_values_under_jit_and_vmap():
+    from jaxbatt import dsl_jax, dsl_py
+    grids = sample_grids(6, seed=11)
+    singles = dsl_jax.host_function(lambda obj: len(obj) == 1, False)
+    recoloured = dsl_jax.host_function(
+        lambda obj: frozenset((v + 1, ij) for v, ij in obj), frozenset({(1, (0, 0))}))
+
+    def program(objs):
+        return (dsl_jax.mfilter(objs, singles), dsl_jax.mapply(recoloured, objs))
+
+    padded = [values.from_py(dsl_py.objects(g, True, False, True), "Objects")[0] for g in grids]
+    batch = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *padded)
+    out, ok, exact = jax.jit(jax.vmap(lambda o: flags.collect(program, o)))(batch)
+    for lane, grid in enumerate(grids):
+        objs = dsl_py.objects(grid, True, False, True)
+        if not bool(exact[lane]):
+            assert len(objs) > values.SMALL.capacity
+            continue
+        assert bool(ok[lane])
+        lane_out = jax.tree_util.tree_map(lambda leaf: leaf[lane], out)
+        assert values.to_py(lane_out[0]) == dsl_py.mfilter(objs, lambda obj: len(obj) == 1)
+        assert values.to_py(lane_out[1]) == dsl_py.mapply(
+            lambda obj: frozenset((v + 1, ij) for v, ij in obj), objs)
+
+
+def test_host_functions_report_raising_and_unfit_results():
+    from jaxbatt import dsl_jax
+    halve = dsl_jax.host_function(lambda x: 10 // x, 0)
+    _, ok, exact = flags.collect(halve, jnp.int32(0))
+    assert not bool(ok) and bool(exact)
+    out, ok, exact = flags.collect(halve, jnp.int32(3))
+    assert bool(ok) and bool(exact) and int(out) == 3
+    as_pair = dsl_jax.host_function(lambda x: (x, x, x), (0, 0))  # a 3-tuple is no pair
+    _, ok, exact = flags.collect(as_pair, jnp.int32(1))
+    assert not bool(exact)
