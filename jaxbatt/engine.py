@@ -14,6 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxbatt import executables
 from jaxbatt.codegen import emit
 from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
@@ -150,6 +151,7 @@ class CompiledGroup:
     def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False):
         self.programs = list(programs)
         self.tier = tier
+        self.cache_dir = cache_dir or emit.default_cache_dir()
         self.module = emit.load(self.programs, cache_dir, defaults)
         self.uses_train = any(p.uses("S") for p in self.programs)
         self.uses_target = any(p.uses("C") for p in self.programs)
@@ -183,13 +185,25 @@ class CompiledGroup:
             grid, train, target = jax.device_put((grid, train, target), sharding)
         if size not in self.compiled:
             start = time.perf_counter()
-            self.compiled[size] = self.fn.lower(grid, train, target).compile()
+            self.compiled[size] = self._compile(size, grid, train, target, sharding)
             self.compile_seconds += time.perf_counter() - start
         start = time.perf_counter()
         out = jax.device_get(self.compiled[size](grid, train, target))
         self.run_seconds += time.perf_counter() - start
         lane_fits = (fits & train_fits & target_fits)[:n]
         return out, lane_fits
+
+    def _compile(self, size, grid, train, target, sharding):
+        """The executable for one batch size: from the executable cache, else traced and
+        compiled (and stored). Sharded executables are left to JAX's own cache."""
+        if sharding is not None:
+            return self.fn.lower(grid, train, target).compile()
+        name = executables.key(self.module.__name__, self.tier, size, self.uses_train, self.uses_target)
+        compiled = executables.load(self.cache_dir, name)
+        if compiled is None:
+            compiled = self.fn.lower(grid, train, target).compile()
+            executables.store(self.cache_dir, name, compiled)
+        return compiled
 
 
 _compiled_groups = {}  # (programs, tier, cache dir, defaults) -> CompiledGroup, or why it failed to trace
@@ -281,8 +295,8 @@ def _run_group(group, lanes, config, outcomes, pending):
             if len(group) > 1:
                 for program in group:
                     _run_group([program], lanes, config, outcomes, pending)
-            else:
-                outcomes[group[0].name].trace_error = f"{type(error).__name__}: {error}"
+            else:  # lanes the earlier tiers held keep their results
+                outcomes[group[0].name].trace_error = f"{tier.name} tier: {type(error).__name__}: {error}"
             return
         compile_seconds = compiled.compile_seconds - before[0]
         run_seconds = compiled.run_seconds - before[1]

@@ -136,3 +136,22 @@ def test_cli_writes_report_and_predictions(tmp_path, capsys, arc1):
     for task_id in solved:
         expected = [p.output.tolist() for p in arc1[task_id].test]
         assert [entry["attempt_1"] for entry in attempts[task_id]] == expected
+
+
+def test_a_warm_start_loads_executables_without_tracing(arc1, solvers, tmp_path, monkeypatch):
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    programs = solvers.programs[:2]
+    config = engine.EngineConfig(cache_dir=str(tmp_path), tiers=(values.SMALL,))
+    cold = engine.evaluate(programs, lanes, config)
+    assert os.listdir(tmp_path / "executables")
+    engine.clear_compiled()
+
+    def no_tracing(*args, **kwargs):
+        raise AssertionError("a cached executable was traced again")
+    monkeypatch.setattr(engine.jax, "jit", lambda fn: type("Untraceable", (), {"lower": no_tracing})())
+    warm = engine.evaluate(programs, lanes, config)
+    for program in programs:
+        assert warm[program.name].trace_error is None
+        for a, b in zip(warm[program.name].outputs, cold[program.name].outputs):
+            assert _same(a, as_tuple_grid(b) if isinstance(b, np.ndarray) else b)
+        assert warm[program.name].paths == cold[program.name].paths

@@ -1,0 +1,70 @@
+"""A persistent cache of compiled XLA executables, so that a warm start skips tracing too.
+
+JAX's own persistent cache (also on, see engine.enable_compilation_cache) saves the XLA
+compile but still traces and lowers every program group, which costs seconds for a group of
+DSL programs. This cache stores the compiled executable itself
+(jax.experimental.serialize_executable) under a key made of everything its code depends on:
+the generated module's source, the tier, the batch shapes, the source of jaxbatt's dsl_jax
+and codegen packages, the jax/jaxlib versions and the devices. A hit loads it in
+milliseconds. An unreadable entry is ignored (and rewritten).
+"""
+import functools
+import hashlib
+import os
+import pickle
+
+import jax
+from jax.experimental import serialize_executable
+
+import jaxbatt
+
+_PACKAGES = ("dsl_jax", "codegen")
+
+
+@functools.lru_cache(maxsize=None)
+def code_version() -> str:
+    """A digest of the sources the compiled programs depend on, and of the JAX build."""
+    digest = hashlib.sha256()
+    root = os.path.dirname(jaxbatt.__file__)
+    for package in _PACKAGES:
+        folder = os.path.join(root, package)
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(name.encode() + handle.read())
+    import jaxlib
+    digest.update(f"{jax.__version__} {jaxlib.__version__}".encode())
+    return digest.hexdigest()
+
+
+def key(*parts) -> str:
+    """The cache key of an executable: `parts` (source, tier, shapes...) plus code and devices."""
+    devices = jax.devices()
+    described = repr(parts) + code_version() + repr([(d.platform, d.device_kind) for d in devices])
+    return hashlib.sha256(described.encode()).hexdigest()[:32]
+
+
+def _path(folder: str, name: str) -> str:
+    return os.path.join(folder, "executables", f"{name}.pkl")
+
+
+def load(folder: str, name: str):
+    """The cached executable, or None (absent or unreadable)."""
+    path = _path(folder, name)
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            payload, in_tree, out_tree = pickle.load(handle)
+        return serialize_executable.deserialize_and_load(payload, in_tree, out_tree)
+    except Exception:  # a stale or truncated entry: compile again and overwrite it
+        return None
+
+
+def store(folder: str, name: str, compiled) -> None:
+    path = _path(folder, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    with open(temporary, "wb") as handle:
+        pickle.dump(serialize_executable.serialize(compiled), handle)
+    os.replace(temporary, path)
