@@ -86,6 +86,8 @@ def run_jaxbatt(programs, grids, batch_size, config):
             merged[name].paths += outcome.paths
             merged[name].compile_seconds += outcome.compile_seconds
             merged[name].run_seconds += outcome.run_seconds
+            for path, seconds in outcome.path_seconds.items():
+                merged[name].path_seconds[path] += seconds
             merged[name].trace_error = outcome.trace_error
     return merged, time.perf_counter() - start
 
@@ -148,6 +150,7 @@ def main(argv):
             if not _same(final[program.name].outputs[b], reference_rows[b][j]):
                 mismatches.append((program.name, b, final[program.name].paths[b]))
     paths = {p: sum(o.paths.count(p) for o in final.values()) for p in engine.PATHS}
+    path_seconds = {p: sum(o.path_seconds[p] for o in final.values()) for p in engine.PATHS}
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference_rate = evaluations / reference_seconds
     best_rate = sweep[largest]["evaluations_per_second"]
@@ -161,7 +164,7 @@ def main(argv):
                       "evaluations_per_second": reference_rate, "timeouts": timeouts},
         "jaxbatt": {"cold_compile_seconds": cold_compile, "cold_total_seconds": cold_seconds,
                     "warm_compile_seconds": warm_compile, "sweep": sweep,
-                    "lanes": paths, "peak_host_memory_mib": peak_mib,
+                    "lanes": paths, "seconds_per_path": path_seconds, "peak_host_memory_mib": peak_mib,
                     "trace_errors": {n: o.trace_error for n, o in final.items() if o.trace_error}},
         "mismatches": len(mismatches),
         "speedup_vs_reference": best_rate / reference_rate,
@@ -181,7 +184,7 @@ def main(argv):
         ("warm compile (persistent cache)", f"{warm_compile:.1f} s"),
         ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s"),
         ("peak host memory", f"{peak_mib:.0f} MiB"),
-        *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%)") for p, n in paths.items()],
+        *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%), {path_seconds[p]:.2f} s") for p, n in paths.items()],
         ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),
         ("lane mismatches vs reference", f"{len(mismatches)}"),
     ]

@@ -5,6 +5,7 @@ large tier, and lanes that still cannot be held run on dsl_py. Each lane records
 produced it: "jax", "jax-large" or "reference". A group that fails to trace is split into
 its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
 """
+import collections
 import dataclasses
 import os
 import time
@@ -40,7 +41,10 @@ class Outcome:
     paths: List[str]  # per lane: one of PATHS
     trace_error: Optional[str] = None  # why the program ran wholly on the reference
     compile_seconds: float = 0.0
-    run_seconds: float = 0.0
+    run_seconds: float = 0.0  # in compiled calls
+    # Wall seconds per path (the program's share of its group's calls, padding, output
+    # conversion; for "reference" its own lanes), compile excluded.
+    path_seconds: Dict[str, float] = dataclasses.field(default_factory=lambda: dict.fromkeys(PATHS, 0.0))
 
 
 @dataclasses.dataclass
@@ -206,7 +210,22 @@ class CompiledGroup:
         return compiled
 
 
-_compiled_groups = {}  # (programs, tier, cache dir, defaults) -> CompiledGroup, or why it failed to trace
+# (programs, tier, cache dir, defaults) -> CompiledGroup, or the exception that stopped its
+# trace. Executables take host memory (tens of MB each on the CPU): only the most recently
+# used MAX_COMPILED_GROUPS stay; the others reload from the executable cache when needed.
+MAX_COMPILED_GROUPS = 16
+_compiled_groups = collections.OrderedDict()
+
+
+def _compiled_group(key, group, tier, config, defaults):
+    if key in _compiled_groups:
+        _compiled_groups.move_to_end(key)
+    else:
+        _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults)
+        live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
+        for old in live[:-MAX_COMPILED_GROUPS]:
+            del _compiled_groups[old]
+    return _compiled_groups[key]
 
 
 def _python_output(value, b):
@@ -259,8 +278,10 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     done = 0
     for name, rest in pending.items():
         for b in sorted(rest):
+            start = time.perf_counter()
             outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b], config.failed_lines == "default")
             outcomes[name].paths[b] = "reference"
+            outcomes[name].path_seconds["reference"] += time.perf_counter() - start
             done += 1
             if progress:
                 progress("reference", done, total)
@@ -275,12 +296,11 @@ def _run_group(group, lanes, config, outcomes, pending):
         defaults = config.failed_lines == "default"
         key = (tuple(group), tier, config.cache_dir, defaults)
         try:
-            if key not in _compiled_groups:
-                _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults)
-            compiled = _compiled_groups[key]
+            compiled = _compiled_group(key, group, tier, config, defaults)
             if isinstance(compiled, Exception):
                 raise compiled
             before = compiled.compile_seconds, compiled.run_seconds
+            start = time.perf_counter()
             # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane.
             large = tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
             step = config.large_batch if large else len(todo)
@@ -312,3 +332,6 @@ def _run_group(group, lanes, config, outcomes, pending):
                     outcome.outputs[b] = _python_output(value, position) if ok[position] else None
                     outcome.paths[b] = path
                     mine.discard(b)
+        wall = time.perf_counter() - start - compile_seconds
+        for program in group:
+            outcomes[program.name].path_seconds[path] += wall / len(group)

@@ -138,7 +138,14 @@ def _member_mask(items, valid, other):
 
 
 def _in_container(items, valid, container):
-    """bool[N]: which elements are `in container` (the container of any form)."""
+    """bool[N]: which elements are `in container` (the container of any form). Patches in a
+    set of patches compare by fingerprint (N x K small vectors, not N x K planes)."""
+    if (isinstance(items, (Indices, Object)) and isinstance(container, Container)
+            and _same_item_form(items, container.items)):
+        mine = values.patch_fingerprints(items)
+        theirs = values.patch_fingerprints(container.items)
+        same = jnp.all(mine[:, None, :] == theirs[None, :, :], axis=-1) & container.valid()[None, :]
+        return jnp.any(same, axis=1) & valid
     return flags.map_elements(lambda e: jnp.asarray(contained(e, container)), valid, items) & valid
 
 

@@ -229,10 +229,14 @@ def make_tuple(items, valid, capacity=None) -> Container:
 
 
 # Sort keys: each element is summarised by a fixed-length int32 key whose lexicographic
-# order is dsl_py's canonical order (ordering.canonical_key). Keys of patches and grids are
-# truncated to KEY_CELLS entries; two distinct elements sharing a truncated key make the
-# set inexact. Equality (dedupe) compares whole elements.
+# order is dsl_py's canonical order (ordering.canonical_key). Keys of patches are truncated
+# to PATCH_KEY_CELLS cells, keys of grids and nested containers to about KEY_CELLS entries;
+# two distinct elements sharing a truncated key make the set inexact. Equality (dedupe)
+# compares whole elements (patches by fingerprint). Each patch key cell costs a pass over
+# the plane: patches in one set rarely share their first 6 cells (objects of one grid never
+# share their first).
 KEY_CELLS = 12
+PATCH_KEY_CELLS = 6
 _BIG = np.int32(2**30)
 
 
@@ -247,25 +251,25 @@ def _smallest(codes, n):
     return jnp.stack(found)
 
 
-_HASHES = 8
+_HASHES = 10
 
 
 @functools.lru_cache(maxsize=None)
 def _hash_weights(cells: int) -> np.ndarray:
-    """float32[cells, _HASHES]: random integer weights small enough that a hash (the sum of
-    weight x value over a plane's cells, value <= 10) is an exact float32 integer (< 2**24)
-    whatever the summation order, so it can be a matrix product."""
+    """float32[cells, _HASHES]: random integer weights in [1, W) small enough that a hash
+    (the sum of weight x value over a plane's cells, value <= 10) is an exact float32
+    integer (< 2**24) whatever the summation order, so it can be a matrix product."""
     top = max(2, (1 << 24) // (cells * 10))
     return np.random.default_rng(20261126).integers(1, top, size=(cells, _HASHES)).astype(np.float32)
 
 
-def _fingerprint(value, key):
-    """int32[KEY_CELLS + 1 + _HASHES] identifying a patch: its sort key, its size and
-    _HASHES hashes of its plane (colour + 1 per cell; 1 per cell of an Indices).
+def _fingerprint(value):
+    """int32[1 + _HASHES] identifying a patch: its size and _HASHES hashes of its plane
+    (colour + 1 per cell of an Object, 1 per cell of an Indices).
 
-    Two different patches share a fingerprint only if they agree on their first KEY_CELLS
-    cells and size and collide in every hash: for each hash, at most one of its >= 200
-    possible weights of a cell where they differ makes them collide."""
+    Two different patches of one size collide in a hash only if the weight of a cell where
+    they differ takes the one value (of W - 1) that cancels the rest: W is 1048 at the small
+    tier, 237 at the large one, so all _HASHES collide with probability below 2**-78."""
     if isinstance(value, Object):
         plane = (value.colour.astype(jnp.int32) + 1).reshape(-1)
     else:
@@ -273,7 +277,7 @@ def _fingerprint(value, key):
     weights = jnp.asarray(_hash_weights(plane.shape[0]))
     hashes = (plane.astype(jnp.float32) @ weights).astype(jnp.int32)
     size = jnp.sum((plane > 0).astype(jnp.int32))
-    return jnp.concatenate([key, size[None], hashes])
+    return jnp.concatenate([size[None], hashes])
 
 
 def _patch_codes(value):
@@ -293,10 +297,10 @@ def sort_key(value):
         return jnp.concatenate([p[0] for p in parts]), jnp.all(jnp.stack([p[1] for p in parts]))
     if isinstance(value, (Indices, Object)):
         codes = _patch_codes(value)
-        first = _smallest(codes, KEY_CELLS + 1)
+        first = _smallest(codes, PATCH_KEY_CELLS + 1)
         # -1 after the last cell: a prefix sorts first, as for Python tuples.
         key = jnp.where(first == _BIG, -1, first)
-        return key[:KEY_CELLS], key[KEY_CELLS] < 0
+        return key[:PATCH_KEY_CELLS], key[PATCH_KEY_CELLS] < 0
     if isinstance(value, Grid):
         # Rows as tuples: each row's colours then -1 (a shorter row sorts first), then -2
         # after the last row (a grid with fewer rows sorts first).
@@ -340,14 +344,18 @@ def _lex_less(a, b):
     return jnp.any(differ) & (a[first] < b[first])
 
 
-def _dedupe_mask(items, valid, keys=None):
+def patch_fingerprints(items) -> jax.Array:
+    """int32[N, 1 + _HASHES]: the fingerprints of a batch of patches (Indices or Object
+    planes): equal for equal patches, different for different ones (see _fingerprint)."""
+    return jax.vmap(_fingerprint)(items)
+
+
+def _dedupe_mask(items, valid):
     """(valid and not equal to an earlier valid item, same bool[N, N]); patches are compared
-    by fingerprint (keys: their sort keys, when already computed)."""
+    by fingerprint."""
     n = valid.shape[0]
     if isinstance(items, (Indices, Object)):
-        if keys is None:
-            keys, _ = jax.vmap(sort_key)(items)
-        prints = jax.vmap(_fingerprint)(items, keys)
+        prints = patch_fingerprints(items)
         same = jnp.all(prints[:, None, :] == prints[None, :, :], axis=-1)
     else:
         same = jax.vmap(lambda a: jax.vmap(lambda b: equal(a, b))(items))(items)
@@ -431,8 +439,8 @@ def make_frozenset(items, valid, capacity=None):
     if isinstance(items, (jax.Array, np.ndarray)) and items.ndim == 1:
         keep, rank = int_set_order(items, valid)
     else:
+        keep, same = _dedupe_mask(items, valid)
         keys, complete = jax.vmap(sort_key)(items)
-        keep, same = _dedupe_mask(items, valid, keys)
         less = jax.vmap(lambda a: jax.vmap(lambda b: _lex_less(b, a))(keys))(keys)
         tie = jnp.all(keys[:, None, :] == keys[None, :, :], axis=-1)
         ambiguous = tie & ~same & keep[:, None] & keep[None, :] & ~(complete[:, None] & complete[None, :])
