@@ -127,8 +127,9 @@ def cmd_run(args) -> int:
     programs = api.load_programs(args.programs)
     for error in programs.errors:
         print(f"rejected: {error}", file=sys.stderr)
+    budget = int(args.memory_budget * 2**30) if args.memory_budget else None
     config = engine.EngineConfig(group_size=args.group_size, cache_dir=args.cache_dir,
-                                 failed_lines=args.failed_lines)
+                                 failed_lines=args.failed_lines, memory_budget=budget)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -159,6 +160,9 @@ def main(argv=None) -> int:
     run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,
                      help="programs per compiled function")
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
+    run.add_argument("--memory-budget", type=float, metavar="GIB",
+                     help="memory one compiled call may use (default: half the device's memory "
+                          "where JAX reports it, else 4 GiB); larger calls run on fewer lanes")
     run.add_argument("--failed-lines", choices=("fail", "default"), default="fail",
                      help="a guarded batt line (try/except) that fails: fail what depends on it, "
                           "or take its type's default as card.py does")

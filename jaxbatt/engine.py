@@ -39,7 +39,9 @@ class Outcome:
 
     outputs: List[object]  # per lane: np.ndarray (a grid), another Python value, or None (error)
     paths: List[str]  # per lane: one of PATHS
-    trace_error: Optional[str] = None  # why the program ran wholly on the reference
+    # Why lanes of the program ran on the reference although it has a JAX path: the tier
+    # whose trace failed, or whose calls needed more memory than the budget even for one lane.
+    trace_error: Optional[str] = None
     compile_seconds: float = 0.0
     run_seconds: float = 0.0  # in compiled calls
     # Wall seconds per path (the program's share of its group's calls, padding, output
@@ -58,6 +60,10 @@ class EngineConfig:
     # A guarded batt line (try/except) whose call fails: "fail" fails what depends on it;
     # "default" gives it its type's default and dependents go on (card.py; ir.failure_default).
     failed_lines: str = "fail"
+    # Bytes one compiled call may use (XLA's estimate: arguments, outputs, temporaries).
+    # Calls over it run on fewer lanes; a program over it with one lane skips the tier.
+    # None: half the device's memory where JAX reports it, else 4 GiB.
+    memory_budget: Optional[int] = None
 
     def __post_init__(self):
         if self.failed_lines not in FAILED_LINES:
@@ -149,12 +155,38 @@ def pad_train(trains: Sequence[tuple], tier: values.Tier):
     return values.Container((ins, outs), sizes, "tuple"), fits & ok_in & ok_out
 
 
+def default_memory_budget() -> int:
+    stats = jax.devices()[0].memory_stats() or {}
+    return stats["bytes_limit"] // 2 if "bytes_limit" in stats else 4 << 30
+
+
+class OverMemoryBudget(Exception):
+    """A compiled call would need more memory than the budget; `lanes` per call would fit
+    (a power of two; 0 when not even one lane does)."""
+
+    def __init__(self, bytes_per_lane: float, lanes: int):
+        super().__init__(f"needs {bytes_per_lane / 2**20:.0f} MiB per lane; {lanes} lanes per call fit the memory budget")
+        self.bytes_per_lane = bytes_per_lane
+        self.lanes = lanes
+
+
+def _bytes_needed(executable) -> Optional[int]:
+    try:
+        m = executable.memory_analysis()
+        return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
+    except Exception:  # a backend without the estimate: no check
+        return None
+
+
 class CompiledGroup:
     """jit(vmap(batt)) of one program group at one tier."""
 
-    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False):
+    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
+                 memory_budget: Optional[int] = None):
         self.programs = list(programs)
         self.tier = tier
+        self.memory_budget = memory_budget or default_memory_budget()
+        self.max_lanes = None  # lanes per call within the memory budget, once one call was over
         self.cache_dir = cache_dir or emit.default_cache_dir()
         self.module = emit.load(self.programs, cache_dir, defaults)
         self.uses_train = any(p.uses("S") for p in self.programs)
@@ -189,8 +221,15 @@ class CompiledGroup:
             grid, train, target = jax.device_put((grid, train, target), sharding)
         if size not in self.compiled:
             start = time.perf_counter()
-            self.compiled[size] = self._compile(size, grid, train, target, sharding)
+            executable = self._compile(size, grid, train, target, sharding)
             self.compile_seconds += time.perf_counter() - start
+            needed = _bytes_needed(executable)
+            if needed is not None and needed > self.memory_budget:
+                per_lane = needed / size
+                lanes = 0 if per_lane > self.memory_budget else 1 << int(np.log2(self.memory_budget / per_lane))
+                self.max_lanes = min(lanes, size // 2)
+                raise OverMemoryBudget(per_lane, self.max_lanes)
+            self.compiled[size] = executable
         start = time.perf_counter()
         out = jax.device_get(self.compiled[size](grid, train, target))
         self.run_seconds += time.perf_counter() - start
@@ -221,7 +260,7 @@ def _compiled_group(key, group, tier, config, defaults):
     if key in _compiled_groups:
         _compiled_groups.move_to_end(key)
     else:
-        _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults)
+        _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, config.memory_budget)
         live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
         for old in live[:-MAX_COMPILED_GROUPS]:
             del _compiled_groups[old]
@@ -301,16 +340,26 @@ def _run_group(group, lanes, config, outcomes, pending):
                 raise compiled
             before = compiled.compile_seconds, compiled.run_seconds
             start = time.perf_counter()
-            # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane.
+            # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
+            # and any call over the memory budget runs again on fewer lanes.
             large = tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
             step = config.large_batch if large else len(todo)
-            chunks = [todo[i:i + step] for i in range(0, len(todo), step)]
-            parts = [compiled([lanes[b] for b in chunk], config.large_batch if large else config.min_batch)
-                     for chunk in chunks]
+            min_batch = config.large_batch if large else config.min_batch
+            chunks, parts = [], []
+            while sum(map(len, chunks)) < len(todo):
+                step = min(step, compiled.max_lanes or step)
+                done = sum(map(len, chunks))
+                chunk = todo[done:done + step]
+                try:
+                    parts.append(compiled([lanes[b] for b in chunk], min(min_batch, step)))
+                    chunks.append(chunk)
+                except OverMemoryBudget as over:
+                    if over.lanes == 0:
+                        raise
             out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
                                          *[p[0] for p in parts])
             lane_fits = np.concatenate([p[1] for p in parts])
-        except Exception as error:  # a program that cannot be traced runs on the reference
+        except Exception as error:  # untraceable or over the memory budget: the reference runs it
             _compiled_groups[key] = error
             if len(group) > 1:
                 for program in group:

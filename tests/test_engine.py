@@ -155,3 +155,28 @@ def test_a_warm_start_loads_executables_without_tracing(arc1, solvers, tmp_path,
         for a, b in zip(warm[program.name].outputs, cold[program.name].outputs):
             assert _same(a, as_tuple_grid(b) if isinstance(b, np.ndarray) else b)
         assert warm[program.name].paths == cold[program.name].paths
+
+
+def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(arc1):
+    # Unions of every pair of objects: ~46 MiB per lane at the small tier (K*K pairs of
+    # planes), ~14 GiB at the large one.
+    programs = jaxbatt.load_programs(
+        "def solve_pair_unions(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = product(x1, x1)\n"
+        "    x3 = fork(combine, first, last)\n"
+        "    x4 = apply(x3, x2)\n"
+        "    x5 = argmax(x4, size)\n"
+        "    O = fill(I, ONE, x5)\n"
+        "    return O\n").programs
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    engine.clear_compiled()
+    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(memory_budget=128 << 20))
+    small = [g for key, g in engine._compiled_groups.items() if key[1] is values.SMALL]
+    engine.clear_compiled()
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    (outcome,) = outcomes.values()
+    assert "jax" in outcome.paths
+    assert small and 0 < small[0].max_lanes < 8  # the small tier ran in calls of fewer lanes
+    if "reference" in outcome.paths:  # lanes past the small tier: the large one was skipped
+        assert "large tier" in outcome.trace_error and "memory budget" in outcome.trace_error
