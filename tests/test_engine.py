@@ -180,3 +180,22 @@ def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(a
     assert small and 0 < small[0].max_lanes < 8  # the small tier ran in calls of fewer lanes
     if "reference" in outcome.paths:  # lanes past the small tier: the large one was skipped
         assert "large tier" in outcome.trace_error and "memory budget" in outcome.trace_error
+
+
+def test_a_lane_that_errors_early_is_an_exact_error_on_the_jax_path(arc1):
+    # x2 raises (no cell of colour 7 in these grids); x3 would overflow every tier.
+    programs = jaxbatt.load_programs(
+        "def solve_early_error(I):\n"
+        "    x1 = ofcolor(I, SEVEN)\n"
+        "    x2 = first(x1)\n"
+        "    x3 = upscale(I, 30)\n"
+        "    x4 = initset(x2)\n"
+        "    O = fill(x3, ONE, x4)\n"
+        "    return O\n").programs
+    tasks = [arc1[i] for i in sorted(arc1)[:6]]
+    lanes = [lane for lane in _lanes(tasks) if 7 not in np.asarray(lane.grid)]
+    outcomes = engine.evaluate(programs, lanes)
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    (outcome,) = outcomes.values()
+    assert outcome.outputs == [None] * len(lanes)
+    assert outcome.paths == ["jax"] * len(lanes)
