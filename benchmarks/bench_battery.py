@@ -31,6 +31,7 @@ flags.DEFINE_float("timeout", 10.0, "reference: seconds per evaluation before it
 flags.DEFINE_integer("group_size", 8, "programs per compiled function")
 flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
 flags.DEFINE_string("pairing", "all", "all: every program on every grid")
+flags.DEFINE_string("tiers", None, "tier ladder as canvas,margin,capacity;... (default: the engine's)")
 
 
 class _Timeout(Exception):
@@ -131,6 +132,10 @@ def main(argv):
     timeouts = sum(v == "timeout" for row in reference_rows for v in row)
 
     config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache)
+    if FLAGS.tiers:
+        from jaxbatt.dsl_jax.values import Tier
+        ladder = [tuple(int(x) for x in t.split(",")) for t in FLAGS.tiers.split(";")]
+        config.tiers = tuple(Tier(f"tier{i}", *t) for i, t in enumerate(ladder))
     largest = batch_sizes[-1]
     cold, cold_seconds = run_jaxbatt(programs, grids, largest, config)
     cold_compile = sum(o.compile_seconds for o in cold.values())

@@ -97,10 +97,8 @@ def _count(x):
         return x.size
     if isinstance(x, Grid):
         return x.h
-    if isinstance(x, Indices):
-        return jnp.sum(x.mask, dtype=jnp.int32)
-    if isinstance(x, Object):
-        return jnp.sum(x.colour >= 0, dtype=jnp.int32)
+    if isinstance(x, (Indices, Object)):
+        return values.cell_count(x)
     if values.is_pair(x):
         return np.int32(2)
     if _is_static_seq(x):

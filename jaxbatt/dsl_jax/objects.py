@@ -333,8 +333,8 @@ def fgpartition(grid: Grid) -> Container:
 def _first_value(item):
     """`next(iter(item))[0]` in dsl_py's order, and whether item is non-empty."""
     if isinstance(item, Object):
-        present = item.colour >= 0
-        return jnp.min(jnp.where(present, item.colour.astype(jnp.int32), _NO_LABEL)), jnp.any(present)
+        lowest = values.lowest_colour(item)
+        return lowest.astype(jnp.int32), lowest < 127
     if isinstance(item, Indices):
         rows = jnp.any(item.mask, axis=1)
         top = jnp.argmax(rows).astype(jnp.int32) - item.margin
@@ -381,10 +381,8 @@ def colorfilter(objs: Container, value) -> Container:
 
 def _length(item):
     """len(item) for one element of a container; (length, ok)."""
-    if isinstance(item, Object):
-        return jnp.sum(item.colour >= 0, dtype=jnp.int32), True
-    if isinstance(item, Indices):
-        return jnp.sum(item.mask, dtype=jnp.int32), True
+    if isinstance(item, (Object, Indices)):
+        return values.cell_count(item), True
     if isinstance(item, Grid):
         return item.h, True
     if isinstance(item, Container):
