@@ -199,6 +199,7 @@ class CompiledGroup:
 
         self.fn = jax.jit(jax.vmap(lane))
         self.compiled = {}  # batch size -> compiled executable
+        self.loaded = set()  # batch sizes whose executable came from the cache and has not run yet
         self.compile_seconds = 0.0
         self.run_seconds = 0.0
 
@@ -231,21 +232,32 @@ class CompiledGroup:
                 raise OverMemoryBudget(per_lane, self.max_lanes)
             self.compiled[size] = executable
         start = time.perf_counter()
-        out = jax.device_get(self.compiled[size](grid, train, target))
+        try:
+            out = jax.device_get(self.compiled[size](grid, train, target))
+        except Exception:
+            if size not in self.loaded:
+                raise
+            # An executable from the cache that this process cannot run (XLA:CPU can fail
+            # to resolve a loaded executable's functions after compiling others): compile it.
+            self.compiled[size] = self._compile(size, grid, train, target, sharding, use_cache=False)
+            out = jax.device_get(self.compiled[size](grid, train, target))
+        self.loaded.discard(size)
         self.run_seconds += time.perf_counter() - start
         lane_fits = (fits & train_fits & target_fits)[:n]
         return out, lane_fits
 
-    def _compile(self, size, grid, train, target, sharding):
+    def _compile(self, size, grid, train, target, sharding, use_cache=True):
         """The executable for one batch size: from the executable cache, else traced and
         compiled (and stored). Sharded executables are left to JAX's own cache."""
         if sharding is not None:
             return self.fn.lower(grid, train, target).compile()
         name = executables.key(self.module.__name__, self.tier, size, self.uses_train, self.uses_target)
-        compiled = executables.load(self.cache_dir, name)
-        if compiled is None:
-            compiled = self.fn.lower(grid, train, target).compile()
-            executables.store(self.cache_dir, name, compiled)
+        compiled = executables.load(self.cache_dir, name) if use_cache else None
+        if compiled is not None:
+            self.loaded.add(size)
+            return compiled
+        compiled = self.fn.lower(grid, train, target).compile()
+        executables.store(self.cache_dir, name, compiled)
         return compiled
 
 
