@@ -13,6 +13,7 @@ import numpy as np
 
 from jaxbatt import api, engine
 from jaxbatt.data import DATASETS, load_tasks
+from jaxbatt.dsl_jax import values
 
 
 def _progress_printer(stream):
@@ -128,8 +129,9 @@ def cmd_run(args) -> int:
     for error in programs.errors:
         print(f"rejected: {error}", file=sys.stderr)
     budget = int(args.memory_budget * 2**30) if args.memory_budget else None
-    config = engine.EngineConfig(group_size=args.group_size, cache_dir=args.cache_dir,
-                                 failed_lines=args.failed_lines, memory_budget=budget)
+    config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
+                                 cache_dir=args.cache_dir, failed_lines=args.failed_lines,
+                                 memory_budget=budget)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -142,6 +144,16 @@ def cmd_run(args) -> int:
         with open(args.predictions, "w") as handle:
             json.dump(build_predictions(result, tasks), handle)
     return 0
+
+
+def parse_tiers(text: str):
+    """"small,large" -> (values.SMALL, values.LARGE): the tiers lanes try, in order."""
+    by_name = {tier.name: tier for tier in values.TIERS}
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in by_name]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"tiers must be names among {sorted(by_name)}, got {text!r}")
+    return tuple(by_name[name] for name in names)
 
 
 def main(argv=None) -> int:
@@ -160,6 +172,9 @@ def main(argv=None) -> int:
     run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,
                      help="programs per compiled function")
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
+    run.add_argument("--tiers", default="small,large", type=parse_tiers,
+                     help="capacity tiers lanes try before the reference, in order (on a CPU "
+                          "a large-tier lane costs more than running it on the reference)")
     run.add_argument("--memory-budget", type=float, metavar="GIB",
                      help="memory one compiled call may use (default: half the device's memory "
                           "where JAX reports it, else 4 GiB); larger calls run on fewer lanes")

@@ -233,3 +233,10 @@ def test_a_lane_that_errors_early_is_an_exact_error_on_the_jax_path(arc1):
     (outcome,) = outcomes.values()
     assert outcome.outputs == [None] * len(lanes)
     assert outcome.paths == ["jax"] * len(lanes)
+
+
+def test_cli_tiers_are_named_and_checked():
+    assert cli.parse_tiers("small") == (values.SMALL,)
+    assert cli.parse_tiers("small, large") == (values.SMALL, values.LARGE)
+    with pytest.raises(Exception, match="tiers"):
+        cli.parse_tiers("medium")
