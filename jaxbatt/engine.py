@@ -357,17 +357,18 @@ def _run_group(group, lanes, config, outcomes, pending):
             large = tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
             step = config.large_batch if large else len(todo)
             min_batch = config.large_batch if large else config.min_batch
-            chunks, parts = [], []
-            while sum(map(len, chunks)) < len(todo):
+            chunks, parts, done = [], [], 0
+            while done < len(todo):
                 step = min(step, compiled.max_lanes or step)
-                done = sum(map(len, chunks))
                 chunk = todo[done:done + step]
                 try:
                     parts.append(compiled([lanes[b] for b in chunk], min(min_batch, step)))
-                    chunks.append(chunk)
                 except OverMemoryBudget as over:
                     if over.lanes == 0:
                         raise
+                    continue  # again on fewer lanes (compiled.max_lanes)
+                chunks.append(chunk)
+                done += len(chunk)
             out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
                                          *[p[0] for p in parts])
             lane_fits = np.concatenate([p[1] for p in parts])

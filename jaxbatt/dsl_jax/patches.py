@@ -13,6 +13,8 @@ control flow on data), and reports through `flags`:
 Geometry that would need loops over cells (manhattan, gravitate's 42 steps, periods) is
 written as fixed-size tensor reductions over rows and columns of the window.
 """
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -644,8 +646,6 @@ def _tuple_patch(got):
 
 
 def _accept_tuples(name, fn):
-    import functools
-
     @functools.wraps(fn)
     def wrapped(*args):
         converted = []
@@ -664,8 +664,6 @@ def _accept_tuples(name, fn):
 
 
 def _toindices_of_tuples(fn):
-    import functools
-
     @functools.wraps(fn)
     def wrapped(patch):
         got = _tuple_elements(patch)
@@ -678,8 +676,6 @@ def _toindices_of_tuples(fn):
 
 
 def _color_of_tuples(fn):
-    import functools
-
     @functools.wraps(fn)
     def wrapped(obj):
         got = _tuple_elements(obj)
