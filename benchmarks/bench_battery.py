@@ -22,7 +22,8 @@ from absl import app, flags
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("programs", None, "solver module or batt file (default: the project's programs)")
-flags.DEFINE_string("dataset", "arc1-training", "dataset name or path (see jaxbatt.data)")
+flags.DEFINE_list("dataset", ["arc1-training"], "dataset names or paths (see jaxbatt.data), comma-separated; "
+                  "grids are taken in order across them")
 flags.DEFINE_integer("grids", 256, "number of input grids (train and test inputs, in dataset order)")
 flags.DEFINE_list("batch_sizes", ["64", "256"], "jaxbatt batch sizes to sweep")
 flags.DEFINE_string("backend", None, "JAX platform (cpu, gpu); default: JAX's choice")
@@ -32,6 +33,8 @@ flags.DEFINE_integer("group_size", 8, "programs per compiled function")
 flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
 flags.DEFINE_string("pairing", "all", "all: every program on every grid")
 flags.DEFINE_string("tiers", None, "tier ladder as canvas,margin,capacity;... (default: the engine's)")
+flags.DEFINE_integer("large_batch", None, "lanes per call after the first tier (default: the engine's)")
+flags.DEFINE_bool("warm_start", True, "also measure a warm start (executables from the persistent cache)")
 
 
 class _Timeout(Exception):
@@ -121,7 +124,7 @@ def main(argv):
     cache = tempfile.mkdtemp(prefix="jaxbatt-bench-cache-")
     engine.enable_compilation_cache(cache)  # the benchmark's own, empty persistent cache
     programs = api.load_programs(FLAGS.programs or str(SOLVERS_PATH)).programs
-    tasks = load_tasks(FLAGS.dataset)
+    tasks = [t for name in FLAGS.dataset for t in load_tasks(name)]
     grids = [p.input for t in tasks for p in list(t.train) + list(t.test)][: FLAGS.grids]
     batch_sizes = sorted(int(b) for b in FLAGS.batch_sizes)
     evaluations = len(programs) * len(grids)
@@ -130,24 +133,33 @@ def main(argv):
 
     reference_rows, reference_seconds = run_reference(programs, grids, FLAGS.reference_procs, FLAGS.timeout)
     timeouts = sum(v == "timeout" for row in reference_rows for v in row)
+    print(f"reference: {reference_seconds:.1f} s", flush=True)
 
     config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache)
     if FLAGS.tiers:
         from jaxbatt.dsl_jax.values import Tier
         ladder = [tuple(int(x) for x in t.split(",")) for t in FLAGS.tiers.split(";")]
         config.tiers = tuple(Tier(f"tier{i}", *t) for i, t in enumerate(ladder))
+    if FLAGS.large_batch:
+        config.large_batch = FLAGS.large_batch
     largest = batch_sizes[-1]
     cold, cold_seconds = run_jaxbatt(programs, grids, largest, config)
     cold_compile = sum(o.compile_seconds for o in cold.values())
-    engine.clear_compiled()
-    warm_start, _ = run_jaxbatt(programs, grids, largest, config)
-    warm_compile = sum(o.compile_seconds for o in warm_start.values())
+    print(f"jaxbatt cold: {cold_seconds:.1f} s ({cold_compile:.1f} s compiling)", flush=True)
+    warm_compile = None
+    if FLAGS.warm_start:
+        engine.clear_compiled()
+        warm_start, warm_seconds = run_jaxbatt(programs, grids, largest, config)
+        warm_compile = sum(o.compile_seconds for o in warm_start.values())
+        print(f"jaxbatt warm start: {warm_seconds:.1f} s ({warm_compile:.1f} s loading)", flush=True)
 
     sweep = {}
     for batch_size in batch_sizes:
-        run_jaxbatt(programs, grids[:batch_size], batch_size, config)  # compile this size
+        if batch_size != largest:  # the cold run compiled the largest size
+            run_jaxbatt(programs, grids[:batch_size], batch_size, config)  # compile this size
         outcomes, seconds = run_jaxbatt(programs, grids, batch_size, config)
         sweep[batch_size] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds}
+        print(f"jaxbatt warm @ batch {batch_size}: {seconds:.2f} s", flush=True)
     final = outcomes
     mismatches = []
     for j, program in enumerate(programs):
@@ -186,7 +198,7 @@ def main(argv):
         *[(f"jaxbatt evaluations/s @ batch {b}", f"{s['evaluations_per_second']:.1f}") for b, s in sweep.items()],
         ("ratio jaxbatt/reference", f"{best_rate / reference_rate:.2f}x"),
         ("cold compile", f"{cold_compile:.1f} s"),
-        ("warm compile (persistent cache)", f"{warm_compile:.1f} s"),
+        ("warm compile (persistent cache)", "not measured" if warm_compile is None else f"{warm_compile:.1f} s"),
         ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s"),
         ("peak host memory", f"{peak_mib:.0f} MiB"),
         *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%), {path_seconds[p]:.2f} s") for p, n in paths.items()],

@@ -4,10 +4,14 @@ Every lane's result is exact: lanes the small tier cannot hold (exact=False) rer
 large tier, and lanes that still cannot be held run on dsl_py. Each lane records which path
 produced it: "jax", "jax-large" or "reference". A group that fails to trace is split into
 its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
+Groups are traced, compiled and run in a pool of threads (XLA compiles and runs without
+holding the GIL); each thread keeps its own dsl_jax tier and flag state.
 """
 import collections
+import concurrent.futures
 import dataclasses
 import os
+import threading
 import time
 from typing import Dict, List, Optional, Sequence
 
@@ -62,8 +66,10 @@ class EngineConfig:
     failed_lines: str = "fail"
     # Bytes one compiled call may use (XLA's estimate: arguments, outputs, temporaries).
     # Calls over it run on fewer lanes; a program over it with one lane skips the tier.
-    # None: half the device's memory where JAX reports it, else 4 GiB.
+    # None: half the device's memory where JAX reports it, else 4 GiB. Shared by the threads.
     memory_budget: Optional[int] = None
+    # Program groups in flight at once (compiling or running); None: the CPU count, at most 8.
+    threads: Optional[int] = None
 
     def __post_init__(self):
         if self.failed_lines not in FAILED_LINES:
@@ -266,27 +272,47 @@ class CompiledGroup:
 # used MAX_COMPILED_GROUPS stay; the others reload from the executable cache when needed.
 MAX_COMPILED_GROUPS = 16
 _compiled_groups = collections.OrderedDict()
+_compiled_groups_lock = threading.Lock()
 
 
 def _compiled_group(key, group, tier, config, defaults):
-    if key in _compiled_groups:
-        _compiled_groups.move_to_end(key)
-    else:
-        _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, config.memory_budget)
-        live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
-        for old in live[:-MAX_COMPILED_GROUPS]:
-            del _compiled_groups[old]
-    return _compiled_groups[key]
+    with _compiled_groups_lock:
+        if key in _compiled_groups:
+            _compiled_groups.move_to_end(key)
+        else:
+            budget = (config.memory_budget or default_memory_budget()) // _threads(config)
+            _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, budget)
+            live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
+            for old in live[:-MAX_COMPILED_GROUPS]:
+                del _compiled_groups[old]
+        return _compiled_groups[key]
 
 
-def _python_output(value, b):
-    """Lane b of a batched dsl_jax output as a Python/numpy value (grids as arrays)."""
-    lane = jax.tree_util.tree_map(lambda x: x[b], value)
-    if isinstance(lane, values.Grid):
-        h, w = int(lane.h), int(lane.w)
-        if h and w:
-            return np.asarray(lane.cells[:h, :w], np.int8)
-    return as_output(values.to_py(lane))
+def _forget_group(key, error):
+    """A group whose trace or compile failed: remembered as the error."""
+    with _compiled_groups_lock:
+        _compiled_groups[key] = error
+
+
+def _threads(config) -> int:
+    return max(1, config.threads or min(os.cpu_count() or 1, 8))
+
+
+def _output_reader(value):
+    """For a batched dsl_jax output (numpy leaves), a function from a lane index to that
+    lane's Python/numpy value (grids as int8 arrays)."""
+    def general(b):
+        return as_output(values.to_py(jax.tree_util.tree_map(lambda x: x[b], value)))
+
+    if not isinstance(value, values.Grid):
+        return general
+    cells, h, w = np.asarray(value.cells, np.int8), np.asarray(value.h), np.asarray(value.w)
+
+    def grid(b):
+        if h[b] and w[b]:
+            return cells[b, : h[b], : w[b]].copy()
+        return general(b)
+    return grid
 
 
 def _reference_output(program: Program, lane: Lane, defaults: bool = False):
@@ -320,10 +346,13 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     pending = {p.name: set(lanes_of[p.name] if lanes_of else everything) for p in programs}
     if not config.force_reference and lanes:
         groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
-        for done, group in enumerate(groups):
-            _run_group(group, lanes, config, outcomes, pending)
-            if progress:
-                progress("jax", done + 1, len(groups))
+        # Groups touch disjoint programs' outcomes and pending lanes: they run concurrently.
+        with concurrent.futures.ThreadPoolExecutor(min(_threads(config), len(groups))) as pool:
+            running = [pool.submit(_run_group, group, lanes, config, outcomes, pending) for group in groups]
+            for done, future in enumerate(concurrent.futures.as_completed(running)):
+                future.result()
+                if progress:
+                    progress("jax", done + 1, len(groups))
     by_name = {p.name: p for p in programs}
     total = sum(len(rest) for rest in pending.values())
     done = 0
@@ -373,7 +402,7 @@ def _run_group(group, lanes, config, outcomes, pending):
                                          *[p[0] for p in parts])
             lane_fits = np.concatenate([p[1] for p in parts])
         except Exception as error:  # untraceable or over the memory budget: the reference runs it
-            _compiled_groups[key] = error
+            _forget_group(key, error)
             if len(group) > 1:
                 for program in group:
                     _run_group([program], lanes, config, outcomes, pending)
@@ -388,10 +417,11 @@ def _run_group(group, lanes, config, outcomes, pending):
             outcome.compile_seconds += compile_seconds / len(group)
             outcome.run_seconds += run_seconds / len(group)
             value, ok, exact = out[program.name]
+            read = _output_reader(value)
             mine = pending[program.name]
             for position, b in enumerate(todo):
                 if b in mine and lane_fits[position] and exact[position]:
-                    outcome.outputs[b] = _python_output(value, position) if ok[position] else None
+                    outcome.outputs[b] = read(position) if ok[position] else None
                     outcome.paths[b] = path
                     mine.discard(b)
         wall = time.perf_counter() - start - compile_seconds

@@ -19,11 +19,20 @@ elements of a container under `jax.vmap` must collect inside the vmap (a report 
 a vmap trace cannot leave it) and mask padding elements; `map_elements` does both.
 """
 import contextlib
+import threading
 
 import jax
 import jax.numpy as jnp
 
-_frames = []
+
+class _Frames(threading.local):
+    """The collect frames of one thread (the engine traces program groups in threads)."""
+
+    def __init__(self):
+        self.stack = []
+
+
+_frames = _Frames()
 
 
 class _Frame:
@@ -35,11 +44,11 @@ class _Frame:
 
 
 def _top():
-    if not _frames:
+    if not _frames.stack:
         raise RuntimeError(
             "dsl_jax flag reported outside flags.collect: run primitives through "
             "flags.collect (or the engine) so that ok/exact are kept")
-    return _frames[-1]
+    return _frames.stack[-1]
 
 
 def require(cond):
@@ -61,11 +70,11 @@ def _all(conds):
 @contextlib.contextmanager
 def _frame():
     frame = _Frame()
-    _frames.append(frame)
+    _frames.stack.append(frame)
     try:
         yield frame
     finally:
-        _frames.pop()
+        _frames.stack.pop()
 
 
 def collect(fn, *args, **kwargs):

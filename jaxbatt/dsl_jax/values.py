@@ -28,6 +28,7 @@ that primitives use to create values from scratch (set by `use_tier`).
 import contextlib
 import dataclasses
 import functools
+import threading
 from typing import Any
 
 import jax
@@ -59,21 +60,28 @@ SMALL = Tier("small", canvas=30, margin=5, capacity=32)
 LARGE = Tier("large", canvas=48, margin=18, capacity=256)
 TIERS = (SMALL, LARGE)
 
-_tier_stack = [SMALL]
+class _Tiers(threading.local):
+    """The tier stack of one thread (the engine traces program groups in threads)."""
+
+    def __init__(self):
+        self.stack = [SMALL]
+
+
+_tiers = _Tiers()
 
 
 def current_tier() -> Tier:
-    return _tier_stack[-1]
+    return _tiers.stack[-1]
 
 
 @contextlib.contextmanager
 def use_tier(tier: Tier):
     """Primitives traced inside this block create values of `tier`."""
-    _tier_stack.append(tier)
+    _tiers.stack.append(tier)
     try:
         yield tier
     finally:
-        _tier_stack.pop()
+        _tiers.stack.pop()
 
 
 # --------------------------------------------------------------------------- types
