@@ -27,13 +27,15 @@ flags.DEFINE_list("dataset", ["arc1-training"], "dataset names or paths (see jax
 flags.DEFINE_integer("grids", 256, "number of input grids (train and test inputs, in dataset order)")
 flags.DEFINE_list("batch_sizes", ["64", "256"], "jaxbatt batch sizes to sweep")
 flags.DEFINE_string("backend", None, "JAX platform (cpu, gpu); default: JAX's choice")
-flags.DEFINE_integer("reference_procs", os.cpu_count(), "reference worker processes")
+flags.DEFINE_integer("reference_procs", os.cpu_count(), "reference worker processes (also jaxbatt's, for the "
+                     "lanes it leaves to dsl_py)")
 flags.DEFINE_float("timeout", 10.0, "reference: seconds per evaluation before it counts as an error")
 flags.DEFINE_integer("group_size", 8, "programs per compiled function")
 flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
 flags.DEFINE_string("pairing", "all", "all: every program on every grid")
 flags.DEFINE_string("tiers", None, "tier ladder as canvas,margin,capacity;... (default: the engine's)")
 flags.DEFINE_integer("large_batch", None, "lanes per call after the first tier (default: the engine's)")
+flags.DEFINE_integer("limit_programs", 0, "only the first N programs (0: all)")
 flags.DEFINE_bool("warm_start", True, "also measure a warm start (executables from the persistent cache)")
 
 
@@ -83,8 +85,13 @@ def run_jaxbatt(programs, grids, batch_size, config):
     lanes = [engine.Lane(g) for g in grids]
     merged = {p.name: engine.Outcome([], []) for p in programs}
     start = time.perf_counter()
+
+    def progress(phase, done, total):
+        if phase == "jax":
+            print(f"  groups done {done}/{total} at {time.perf_counter() - start:.1f} s", flush=True)
+
     for i in range(0, len(lanes), batch_size):
-        part = engine.evaluate(programs, lanes[i:i + batch_size], config)
+        part = engine.evaluate(programs, lanes[i:i + batch_size], config, progress=progress)
         for name, outcome in part.items():
             merged[name].outputs += outcome.outputs
             merged[name].paths += outcome.paths
@@ -124,6 +131,8 @@ def main(argv):
     cache = tempfile.mkdtemp(prefix="jaxbatt-bench-cache-")
     engine.enable_compilation_cache(cache)  # the benchmark's own, empty persistent cache
     programs = api.load_programs(FLAGS.programs or str(SOLVERS_PATH)).programs
+    if FLAGS.limit_programs:
+        programs = programs[: FLAGS.limit_programs]
     tasks = [t for name in FLAGS.dataset for t in load_tasks(name)]
     grids = [p.input for t in tasks for p in list(t.train) + list(t.test)][: FLAGS.grids]
     batch_sizes = sorted(int(b) for b in FLAGS.batch_sizes)
@@ -135,7 +144,8 @@ def main(argv):
     timeouts = sum(v == "timeout" for row in reference_rows for v in row)
     print(f"reference: {reference_seconds:.1f} s", flush=True)
 
-    config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache)
+    config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache,
+                                 reference_procs=FLAGS.reference_procs)
     if FLAGS.tiers:
         from jaxbatt.dsl_jax.values import Tier
         ladder = [tuple(int(x) for x in t.split(",")) for t in FLAGS.tiers.split(";")]

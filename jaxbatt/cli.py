@@ -6,6 +6,7 @@
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -131,7 +132,7 @@ def cmd_run(args) -> int:
     budget = int(args.memory_budget * 2**30) if args.memory_budget else None
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
                                  cache_dir=args.cache_dir, failed_lines=args.failed_lines,
-                                 memory_budget=budget)
+                                 memory_budget=budget, reference_procs=args.reference_procs)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -172,9 +173,12 @@ def main(argv=None) -> int:
     run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,
                      help="programs per compiled function")
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
-    run.add_argument("--tiers", default="small,large", type=parse_tiers,
-                     help="capacity tiers lanes try before the reference, in order (on a CPU "
-                          "a large-tier lane costs more than running it on the reference)")
+    run.add_argument("--tiers", default=None, type=parse_tiers,
+                     help="capacity tiers lanes try before the reference, in order (default: "
+                          "small,large on an accelerator; small on a CPU, where a large-tier "
+                          "lane costs more than running it on the reference)")
+    run.add_argument("--reference-procs", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="processes for the lanes no tier holds (default: the CPU count)")
     run.add_argument("--memory-budget", type=float, metavar="GIB",
                      help="memory one compiled call may use (default: half the device's memory "
                           "where JAX reports it, else 4 GiB); larger calls run on fewer lanes")

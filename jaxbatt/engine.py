@@ -7,9 +7,11 @@ its programs; a program that fails to trace runs wholly on dsl_py, with the reas
 Groups are traced, compiled and run in a pool of threads (XLA compiles and runs without
 holding the GIL); each thread keeps its own dsl_jax tier and flag state.
 """
+import atexit
 import collections
 import concurrent.futures
 import dataclasses
+import multiprocessing
 import os
 import threading
 import time
@@ -53,9 +55,16 @@ class Outcome:
     path_seconds: Dict[str, float] = dataclasses.field(default_factory=lambda: dict.fromkeys(PATHS, 0.0))
 
 
+def default_tiers() -> tuple:
+    """The tiers lanes try before the reference: small then large on an accelerator; small
+    alone on a CPU, where a large-tier lane costs ~100x a dsl_py evaluation (measured with
+    benchmarks/bench_battery.py: 250 ms against 2.4 ms per lane) and the reference is cheaper."""
+    return (values.SMALL,) if jax.default_backend() == "cpu" else (values.SMALL, values.LARGE)
+
+
 @dataclasses.dataclass
 class EngineConfig:
-    tiers: Sequence[values.Tier] = (values.SMALL, values.LARGE)
+    tiers: Optional[Sequence[values.Tier]] = None  # None: default_tiers()
     group_size: int = 8  # programs per compiled function
     min_batch: int = 8  # batches are padded to a power of two at least this large
     large_batch: int = 4  # lanes per call after the first tier: its values are much larger
@@ -70,8 +79,14 @@ class EngineConfig:
     memory_budget: Optional[int] = None
     # Program groups in flight at once (compiling or running); None: the CPU count, at most 8.
     threads: Optional[int] = None
+    # Processes (spawned, so the calling script needs an `if __name__ == "__main__":` guard)
+    # that run the lanes left to dsl_py when there are at least REFERENCE_POOL_MIN of them;
+    # 1: every lane in this process.
+    reference_procs: int = 1
 
     def __post_init__(self):
+        if self.tiers is None:
+            self.tiers = default_tiers()
         if self.failed_lines not in FAILED_LINES:
             raise ValueError(f"failed_lines must be one of {FAILED_LINES}, not {self.failed_lines!r}")
 
@@ -353,19 +368,67 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
                 future.result()
                 if progress:
                     progress("jax", done + 1, len(groups))
+    _run_reference(programs, lanes, config, outcomes, pending, progress)
+    return outcomes
+
+
+# Below this many lanes left to dsl_py, they run in this process (a pool takes seconds to start).
+REFERENCE_POOL_MIN = 256
+REFERENCE_CHUNK = 16  # lanes of one program per pool task
+_reference_pool = None  # (processes, multiprocessing pool), shared by evaluate calls
+
+
+def _pool(processes):
+    global _reference_pool
+    if _reference_pool is None or _reference_pool[0] != processes:
+        if _reference_pool is not None:
+            _reference_pool[1].terminate()
+        pool = multiprocessing.get_context("spawn").Pool(processes)
+        atexit.register(pool.terminate)
+        _reference_pool = (processes, pool)
+    return _reference_pool[1]
+
+
+def _reference_task(task):
+    """Pool worker: (program, lanes, defaults) -> that program's output on each lane."""
+    program, lanes, defaults = task
+    return [_reference_output(program, lane, defaults) for lane in lanes]
+
+
+def _run_reference(programs, lanes, config, outcomes, pending, progress):
+    """The lanes no tier held, on dsl_py: in a process pool when there are many."""
     by_name = {p.name: p for p in programs}
-    total = sum(len(rest) for rest in pending.values())
+    defaults = config.failed_lines == "default"
+    todo = [(name, sorted(rest)) for name, rest in pending.items() if rest]
+    total = sum(len(rest) for _, rest in todo)
+    processes = config.reference_procs
     done = 0
-    for name, rest in pending.items():
-        for b in sorted(rest):
+    if processes > 1 and total >= REFERENCE_POOL_MIN:
+        tasks = [(name, rest[i:i + REFERENCE_CHUNK]) for name, rest in todo
+                 for i in range(0, len(rest), REFERENCE_CHUNK)]
+        start = time.perf_counter()
+        results = _pool(processes).imap(
+            _reference_task, [(by_name[name], [lanes[b] for b in chunk], defaults) for name, chunk in tasks])
+        for (name, chunk), outputs in zip(tasks, results):
+            for b, output in zip(chunk, outputs):
+                outcomes[name].outputs[b] = output
+                outcomes[name].paths[b] = "reference"
+            done += len(chunk)
+            if progress:
+                progress("reference", done, total)
+        wall = time.perf_counter() - start
+        for name, rest in todo:  # each program's share of the pool's wall time
+            outcomes[name].path_seconds["reference"] += wall * len(rest) / total
+        return
+    for name, rest in todo:
+        for b in rest:
             start = time.perf_counter()
-            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b], config.failed_lines == "default")
+            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b], defaults)
             outcomes[name].paths[b] = "reference"
             outcomes[name].path_seconds["reference"] += time.perf_counter() - start
             done += 1
             if progress:
                 progress("reference", done, total)
-    return outcomes
 
 
 def _run_group(group, lanes, config, outcomes, pending):

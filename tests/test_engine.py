@@ -2,6 +2,7 @@
 import json
 import os
 
+import jax
 import numpy as np
 import pytest
 
@@ -74,8 +75,9 @@ def test_every_path_gives_the_reference_value(arc1, solvers):
     programs = solvers.programs[:6]
     small = engine.evaluate(programs, lanes)
     large = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.LARGE,)))
+    ladder = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.SMALL, values.LARGE)))
     reference = engine.evaluate(programs, lanes, engine.EngineConfig(force_reference=True))
-    for outcomes in (small, large, reference):
+    for outcomes in (small, large, ladder, reference):
         _assert_engine_equals_reference(programs, lanes, outcomes)
     assert all(set(o.paths) == {"reference"} for o in reference.values())
     assert any("jax" in o.paths for o in small.values())
@@ -205,7 +207,8 @@ def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(a
         "    return O\n").programs
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
     engine.clear_compiled()
-    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(memory_budget=128 << 20))
+    config = engine.EngineConfig(memory_budget=128 << 20, tiers=(values.SMALL, values.LARGE))
+    outcomes = engine.evaluate(programs, lanes, config)
     small = [g for key, g in engine._compiled_groups.items() if key[1] is values.SMALL]
     engine.clear_compiled()
     _assert_engine_equals_reference(programs, lanes, outcomes)
@@ -235,8 +238,23 @@ def test_a_lane_that_errors_early_is_an_exact_error_on_the_jax_path(arc1):
     assert outcome.paths == ["jax"] * len(lanes)
 
 
+def test_the_default_ladder_depends_on_the_backend():
+    expected = (values.SMALL,) if jax.default_backend() == "cpu" else (values.SMALL, values.LARGE)
+    assert engine.EngineConfig().tiers == expected
+
+
 def test_cli_tiers_are_named_and_checked():
     assert cli.parse_tiers("small") == (values.SMALL,)
     assert cli.parse_tiers("small, large") == (values.SMALL, values.LARGE)
     with pytest.raises(Exception, match="tiers"):
         cli.parse_tiers("medium")
+
+
+def test_lanes_left_to_the_reference_run_in_a_process_pool_with_the_same_results(arc1, solvers, monkeypatch):
+    monkeypatch.setattr(engine, "REFERENCE_POOL_MIN", 1)
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:6]])
+    programs = solvers.programs[:3]
+    config = engine.EngineConfig(force_reference=True, reference_procs=2)
+    outcomes = engine.evaluate(programs, lanes, config)
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert all(set(o.paths) == {"reference"} for o in outcomes.values())
