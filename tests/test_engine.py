@@ -258,3 +258,29 @@ def test_lanes_left_to_the_reference_run_in_a_process_pool_with_the_same_results
     outcomes = engine.evaluate(programs, lanes, config)
     _assert_engine_equals_reference(programs, lanes, outcomes)
     assert all(set(o.paths) == {"reference"} for o in outcomes.values())
+
+
+def test_lines_beyond_the_window_stay_on_jax_where_only_grid_cells_matter(arc1):
+    programs = jaxbatt.load_programs(
+        "def solve_rays(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = rbind(shoot, DOWN_LEFT)\n"
+        "    x3 = compose(x2, center)\n"
+        "    x4 = fork(recolor, color, x3)\n"
+        "    x5 = mapply(x4, x1)\n"
+        "    O = paint(I, x5)\n"
+        "    return O\n"
+        "\n"
+        "def solve_ray_size(I):\n"
+        "    x1 = shoot(ORIGIN, UNITY)\n"
+        "    x2 = size(x1)\n"
+        "    x3 = astuple(x2, TWO)\n"
+        "    O = canvas(ONE, x3)\n"
+        "    return O\n")
+    assert programs.errors == []
+    programs = programs.programs
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:5]])
+    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.SMALL,)))
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert outcomes["solve_rays"].paths.count("jax") > len(lanes) // 2
+    assert set(outcomes["solve_ray_size"].paths) == {"reference"}  # 43 cells, 35 in the window

@@ -17,11 +17,15 @@ from jaxbatt.dsl_jax.values import (  # noqa: F401
     from_py, host_function, to_py, use_tier)
 import importlib as _importlib
 
+from jaxbatt.dsl_jax import clipping as _clipping
 from jaxbatt.dsl_jax import constants as _constants
 
 # The family modules by name (`objects` the module is shadowed by `objects` the primitive).
 FAMILIES = tuple(
     _importlib.import_module(f"jaxbatt.dsl_jax.{family}")
     for family in ("arithmetic", "containers", "functional", "grids", "objects", "patches"))
-PRIMITIVES = {name: getattr(module, name) for module in FAMILIES for name in module.__all__}
+# Every primitive guarded against clipped patches (see clipping.py), here and in PRIMITIVES.
+PRIMITIVES = {name: _clipping.guard(name, getattr(module, name))
+              for module in FAMILIES for name in module.__all__}
+globals().update(PRIMITIVES)
 CONSTANTS = {name: getattr(_constants, name) for name in _constants.__all__}

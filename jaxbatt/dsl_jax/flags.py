@@ -77,11 +77,21 @@ def _frame():
         _frames.stack.pop()
 
 
-def collect(fn, *args, **kwargs):
-    """Runs `fn(*args, **kwargs)`; returns (out, ok, exact) with the flags it reported."""
+def collect_step(fn, *args, **kwargs):
+    """Runs `fn(*args, **kwargs)`; returns (out, ok, exact) with the flags it reported.
+    `out` may hold clipped patches (see clipping.py): for callers whose consumers are
+    guarded primitives (the steps of generated programs, map_elements)."""
     with _frame() as frame:
         out = fn(*args, **kwargs)
     return out, _all(frame.ok), _all(frame.exact)
+
+
+def collect(fn, *args, **kwargs):
+    """Runs `fn(*args, **kwargs)`; returns (out, ok, exact) with the flags it reported.
+    A result that holds a clipped patch (see clipping.py) is not exact."""
+    from jaxbatt.dsl_jax.values import clipped_in  # values builds on this module
+    out, ok, exact = collect_step(fn, *args, **kwargs)
+    return out, ok, exact & ~jnp.asarray(clipped_in(out))
 
 
 def report(ok, exact):
@@ -96,6 +106,6 @@ def map_elements(fn, valid, *element_args):
     `valid` (bool[K]) marks real elements; reports from padding elements are ignored,
     reports from real elements go to the current frame. Returns fn's batched output.
     """
-    out, ok, exact = jax.vmap(lambda *a: collect(fn, *a))(*element_args)
+    out, ok, exact = jax.vmap(lambda *a: collect_step(fn, *a))(*element_args)
     report(jnp.all(ok | ~valid), jnp.all(exact | ~valid))
     return out

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt.dsl_jax import arithmetic, containers, flags, values
+from jaxbatt.dsl_jax import arithmetic, clipping, containers, flags, values
 from jaxbatt.dsl_jax.values import Container, Functions, Grid, Indices, Object
 
 __all__ = [
@@ -32,6 +32,8 @@ __all__ = [
 # Traced power exponents beyond this are left to the reference (arc-dsl recurses n deep).
 POWER_MAX = 64
 _FORMS = (tuple, Grid, Indices, Object, Container, Functions)
+# merge of the function's results, which may be clipped lines (see clipping.py)
+_merge = clipping.guard("merge", containers.merge)
 
 
 def _is_function(x) -> bool:
@@ -505,13 +507,14 @@ def rapply(functions, value):
 
 def _union_patches(out, valid):
     """The merge of a frozenset of patches: one Indices / Object (colour clash: not exact)."""
+    clipped = jnp.any(jnp.broadcast_to(out.clipped, valid.shape) & valid)
     if isinstance(out, Indices):
-        return Indices(jnp.any(out.mask & valid[:, None, None], axis=0), out.margin)
+        return Indices(jnp.any(out.mask & valid[:, None, None], axis=0), out.margin, clipped)
     colour = jnp.where(valid[:, None, None], out.colour.astype(jnp.int32), -1)
     hi = jnp.max(colour, axis=0)
     lo = jnp.min(jnp.where(colour >= 0, colour, 127), axis=0)
     flags.fits(jnp.all((hi < 0) | (lo == hi)))
-    return Object(hi.astype(jnp.int8), out.margin)
+    return Object(hi.astype(jnp.int8), out.margin, clipped)
 
 
 def mapply(function, container):
@@ -529,7 +532,7 @@ def mapply(function, container):
             else:
                 items, valid = container.items, container.valid()
             return _union_patches(flags.map_elements(function, valid, items), valid)
-    return containers.merge(apply(function, container))
+    return _merge(apply(function, container))
 
 
 def _zip_elements(a, b):
@@ -586,7 +589,7 @@ def papply(function, a, b):
 
 def mpapply(function, a, b):
     """merge(papply(function, a, b)): a tuple keeping order and duplicates."""
-    return containers.merge(papply(function, a, b))
+    return _merge(papply(function, a, b))
 
 
 def _product_cap(light: bool) -> int:

@@ -476,7 +476,7 @@ def neighbors(loc) -> Indices:
 
 def connect(a, b) -> Indices:
     """The horizontal, vertical or diagonal segment a..b (empty for other pairs); cells
-    beyond the window make it inexact."""
+    beyond the window are dropped and make it clipped (see clipping.py)."""
     ai, aj = _pair(a)
     bi, bj = _pair(b)
     di, dj = bi - ai, bj - aj
@@ -491,7 +491,12 @@ def connect(a, b) -> Indices:
                | (anti & (rr - ai == aj - cc)))
     length = jnp.where(flat, jnp.abs(dj) + 1,
                        jnp.where(upright | diagonal | anti, jnp.abs(di) + 1, 0))
-    return _indices_where(in_box & on_line, length)
+    return _clipped_line(in_box & on_line, length)
+
+
+def _clipped_line(mask, length) -> Indices:
+    """The window cells of a line of `length` cells: clipped when some lie outside."""
+    return Indices(mask, values.current_tier().margin, _count(mask) != length)
 
 
 def shoot(start, direction) -> Indices:
@@ -501,17 +506,17 @@ def shoot(start, direction) -> Indices:
 
 
 def vfrontier(location) -> Indices:
-    """Column location[1] over rows 0..29; inexact if the column is outside the window."""
+    """Column location[1] over rows 0..29; clipped if the column is outside the window."""
     j = _pair(location)[1]
     rr, cc, _ = _window()
-    return _indices_where((cc == j) & (rr >= 0) & (rr < _FRONTIER_LENGTH), _FRONTIER_LENGTH)
+    return _clipped_line((cc == j) & (rr >= 0) & (rr < _FRONTIER_LENGTH), _FRONTIER_LENGTH)
 
 
 def hfrontier(location) -> Indices:
-    """Row location[0] over cols 0..29; inexact if the row is outside the window."""
+    """Row location[0] over cols 0..29; clipped if the row is outside the window."""
     i = _pair(location)[0]
     rr, cc, _ = _window()
-    return _indices_where((rr == i) & (cc >= 0) & (cc < _FRONTIER_LENGTH), _FRONTIER_LENGTH)
+    return _clipped_line((rr == i) & (cc >= 0) & (cc < _FRONTIER_LENGTH), _FRONTIER_LENGTH)
 
 
 # --------------------------------------------------------------------------- boxes

@@ -95,6 +95,16 @@ def _pytree(data_fields, meta_fields=()):
     return register
 
 
+def _unclipped(patch, plane):
+    """A patch built without a clipped flag is not clipped: False with the plane's leading
+    axes (a stack of K patches in a Container's items gets K flags)."""
+    if patch.clipped is None:
+        shape = getattr(plane, "shape", None)
+        lead = tuple(shape[:-2]) if shape is not None and len(shape) >= 2 else ()
+        # jnp (not np) for a stack: items are indexed with traced positions.
+        object.__setattr__(patch, "clipped", jnp.zeros(lead, bool) if lead else np.False_)
+
+
 @_pytree(["cells", "h", "w"])
 class Grid:
     """A grid of h rows and w columns on a C x C canvas."""
@@ -108,24 +118,34 @@ class Grid:
         return self.cells.shape[-1]
 
 
-@_pytree(["mask"], ["margin"])
+@_pytree(["mask", "clipped"], ["margin"])
 class Indices:
-    """A set of cells (i, j): mask[i + margin, j + margin]."""
+    """A set of cells (i, j): mask[i + margin, j + margin]; clipped: cells outside the
+    window were dropped (only lines do this: see clipping.py)."""
 
     mask: jax.Array  # (P, P) bool
     margin: int  # static
+    clipped: jax.Array = None  # () bool; None: not clipped (see _unclipped)
+
+    def __post_init__(self):
+        _unclipped(self, self.mask)
 
     @property
     def canvas(self) -> int:
         return self.mask.shape[-1] - 2 * self.margin
 
 
-@_pytree(["colour"], ["margin"])
+@_pytree(["colour", "clipped"], ["margin"])
 class Object:
-    """A set of cells (colour, (i, j)): colour[i + margin, j + margin], -1 where absent."""
+    """A set of cells (colour, (i, j)): colour[i + margin, j + margin], -1 where absent;
+    clipped as for Indices."""
 
     colour: jax.Array  # (P, P) int8
     margin: int  # static
+    clipped: jax.Array = None  # () bool; None: not clipped (see _unclipped)
+
+    def __post_init__(self):
+        _unclipped(self, self.colour)
 
     @property
     def canvas(self) -> int:
@@ -185,6 +205,38 @@ def as_int(x) -> jax.Array:
 
 def as_pair(x) -> jax.Array:
     return jnp.asarray(x, dtype=jnp.int32).reshape(2)
+
+
+# --------------------------------------------------------------------------- clipped lines
+
+
+def is_static_false(x) -> bool:
+    """x is a flag known to be False while tracing (Python, numpy or a concrete array)."""
+    if isinstance(x, jax.core.Tracer):
+        return False
+    return isinstance(x, (bool, np.bool_, np.ndarray, jax.Array)) and not np.any(x)
+
+
+def clipped_in(value):
+    """bool (Python False when it is known while tracing): does `value` hold a clipped patch?
+    Padding elements of containers do not count."""
+    if isinstance(value, (Indices, Object)):
+        return value.clipped if not is_static_false(value.clipped) else False
+    if isinstance(value, Container):
+        if all(is_static_false(c) for c in _patch_flags(value.items)):
+            return False
+        per_item = jax.vmap(lambda item: jnp.asarray(clipped_in(item)))(value.items)
+        return jnp.any(per_item & value.valid())
+    if isinstance(value, tuple):
+        found = [c for c in (clipped_in(v) for v in value) if not is_static_false(c)]
+        return functools.reduce(jnp.logical_or, found) if found else False
+    return False
+
+
+def _patch_flags(tree):
+    """The clipped leaves of every patch inside a pytree (for a quick static check)."""
+    is_patch = lambda x: isinstance(x, (Indices, Object))  # noqa: E731
+    return [x.clipped for x in jax.tree_util.tree_leaves(tree, is_leaf=is_patch) if is_patch(x)]
 
 
 # --------------------------------------------------------------------------- containers
@@ -763,6 +815,7 @@ def host_function(fn, result_example, kind: str = None):
     whose padded form differs from the example's, or does not fit the tier, exact=False.
     """
     def on_padded(*args):
+        flags.fits(~jnp.asarray(clipped_in(args)))  # its arguments reach it whole
         tier = current_tier()
         example, _ = _from_py(result_example, kind, tier)
         example_leaves, example_tree = jax.tree_util.tree_flatten(example)

@@ -1,0 +1,56 @@
+"""Clipped lines: exact for the primitives that read only grid cells, not exact elsewhere."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxbatt import dsl_jax, dsl_py
+from jaxbatt.dsl_jax import flags, values
+
+GRID = ((0, 0, 0, 0), (0, 5, 0, 0), (0, 0, 0, 0))
+CORNER, DIAGONAL = jnp.array([1, 1], jnp.int32), jnp.array([1, 1], jnp.int32)
+
+
+def _grid():
+    return values.from_py(GRID)[0]
+
+
+def test_a_line_beyond_the_window_is_clipped_and_not_exact_on_its_own():
+    line, ok, exact = flags.collect(dsl_jax.shoot, CORNER, DIAGONAL)
+    assert bool(ok) and not bool(exact)
+    line, ok, exact = flags.collect_step(dsl_jax.shoot, CORNER, DIAGONAL)
+    assert bool(ok) and bool(exact) and bool(line.clipped)
+    short, _, exact = flags.collect(dsl_jax.connect, CORNER, jnp.array([2, 2], jnp.int32))
+    assert bool(exact) and not bool(short.clipped)
+
+
+def test_fill_and_paint_of_a_clipped_line_equal_the_reference():
+    reference_line = dsl_py.shoot((1, 1), (1, 1))
+    def program(grid):
+        line = dsl_jax.shoot(CORNER, DIAGONAL)
+        painted = dsl_jax.paint(grid, dsl_jax.recolor(7, line))
+        return dsl_jax.fill(painted, 3, dsl_jax.merge(dsl_jax.initset(line)))
+    collected = lambda grid: flags.collect(program, grid)  # noqa: E731
+    for run in (collected, jax.jit(collected)):
+        out, ok, exact = run(_grid())
+        assert bool(ok) and bool(exact)
+        expected = dsl_py.fill(dsl_py.paint(GRID, dsl_py.recolor(7, reference_line)), 3, reference_line)
+        assert values.to_py(out) == expected
+
+
+def test_other_primitives_of_a_clipped_line_are_not_exact():
+    for consumer in (dsl_jax.size, dsl_jax.lrcorner, lambda p: dsl_jax.shift(p, (-20, -20)),
+                     lambda p: dsl_jax.mapply(dsl_jax.rbind(dsl_jax.shoot, (0, -1)), p)):
+        _, _, exact = flags.collect(lambda: consumer(dsl_jax.shoot(CORNER, DIAGONAL)))
+        assert not bool(exact)
+
+
+def test_clipped_flags_survive_vmap_over_lanes():
+    starts = jnp.array([[0, 0], [1, 1], [2, 28]], jnp.int32)
+    directions = jnp.array([[0, 1], [0, 0], [0, 1]], jnp.int32)
+    lines, ok, exact = jax.vmap(lambda s, d: flags.collect_step(dsl_jax.shoot, s, d))(starts, directions)
+    # (0,0) right: 43 cells, 35 in the window; (1,1) in place: one cell; (2,28) right: clipped.
+    assert np.asarray(lines.clipped).tolist() == [True, False, True]
+    size, _, exact = jax.vmap(lambda s, d: flags.collect(lambda: dsl_jax.size(dsl_jax.shoot(s, d))))(
+        starts, directions)
+    assert np.asarray(exact).tolist() == [False, True, False]
+    assert int(size[1]) == len(dsl_py.shoot((1, 1), (0, 0)))
