@@ -21,6 +21,7 @@ primitives whose result reads only grid cells:
 primitives, so functions built by compose/fork/rbind are guarded too. A value that leaves
 `flags.collect` (a program's output, a primitive under test) clipped is not exact.
 """
+import dataclasses
 import functools
 
 import jax.numpy as jnp
@@ -33,16 +34,6 @@ PRESERVING = frozenset({"recolor", "combine", "merge", "toindices", "difference"
                         "initset", "insert"})
 
 
-def _with_clipped(value, clipped):
-    if isinstance(value, (Indices, Object)):
-        return type(value)(*_fields(value), clipped=jnp.asarray(clipped) | jnp.asarray(value.clipped))
-    return value
-
-
-def _fields(value):
-    return (value.mask, value.margin) if isinstance(value, Indices) else (value.colour, value.margin)
-
-
 def guard(name, fn):
     """`fn` (the primitive `name`) with clipped arguments handled as the module docstring says."""
     if name in ABSORBING:
@@ -50,12 +41,14 @@ def guard(name, fn):
 
     @functools.wraps(fn)
     def guarded(*args):
-        found = [c for c in (clipped_in(a) for a in args) if not is_static_false(c)]
-        if not found:
+        clipped = clipped_in(args)
+        if is_static_false(clipped):
             return fn(*args)
-        clipped = functools.reduce(jnp.logical_or, found)
-        if name in PRESERVING:
-            return _with_clipped(fn(*args), clipped)
-        flags.fits(~clipped)
-        return fn(*args)
+        if name not in PRESERVING:
+            flags.fits(~clipped)
+            return fn(*args)
+        out = fn(*args)
+        if isinstance(out, (Indices, Object)):  # a container's elements keep their own flags
+            out = dataclasses.replace(out, clipped=clipped | jnp.asarray(out.clipped))
+        return out
     return guarded
