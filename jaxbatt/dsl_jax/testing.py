@@ -35,9 +35,9 @@ class Summary:
         return f"{self.cases} cases: {self.exact} exact lanes, {self.inexact} inexact, {self.errors} reference errors"
 
 
-def _reference(name, args):
+def _reference(reference, args):
     try:
-        return True, getattr(dsl_py, name)(*args)
+        return True, reference(*args)
     except Exception:  # the reference raising is a result to reproduce
         return False, None
 
@@ -109,17 +109,19 @@ def _caller(jax_fn, tier, where, static_values, n):
     return _callers[key]
 
 
-def check_primitive(name, cases, *, kinds=None, tier=values.SMALL, fn=None, batch=True):
-    """Compares dsl_jax `name` (or `fn`) with dsl_py `name` on every case; returns a Summary.
+def check_primitive(name, cases, *, kinds=None, tier=values.SMALL, fn=None, reference=None, batch=True):
+    """Compares dsl_jax `name` (or `fn`) with dsl_py `name` (or `reference`, a function of
+    dsl_py values, for compositions) on every case; returns a Summary.
 
     kinds: optional arc-dsl type names per argument for from_py (e.g. ('Grid', 'Indices')).
     """
     from jaxbatt import dsl_jax
     jax_fn = fn or getattr(dsl_jax, name)
+    reference = reference or getattr(dsl_py, name)
     summary = Summary()
     groups = defaultdict(list)
     for args in cases:
-        expected_ok, expected = _reference(name, args)
+        expected_ok, expected = _reference(reference, args)
         with values.use_tier(tier):
             padded, fits = _pad(args, kinds, tier)
         if not fits:

@@ -1,10 +1,14 @@
 """Clipped lines: exact for the primitives that read only grid cells, not exact elsewhere."""
+import random
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from jaxbatt import dsl_jax, dsl_py
-from jaxbatt.dsl_jax import flags, values
+from jaxbatt.dsl_jax import flags, testing, values
+from tests.arc_samples import sample_grids
 
 GRID = ((0, 0, 0, 0), (0, 5, 0, 0), (0, 0, 0, 0))
 CORNER, DIAGONAL = jnp.array([1, 1], jnp.int32), jnp.array([1, 1], jnp.int32)
@@ -54,3 +58,49 @@ def test_clipped_flags_survive_vmap_over_lanes():
         starts, directions)
     assert np.asarray(exact).tolist() == [False, True, False]
     assert int(size[1]) == len(dsl_py.shoot((1, 1), (0, 0)))
+
+
+def _compositions(dsl):
+    """Programs of two lines (from a, direction d and from b, direction e) on a grid, in
+    one DSL namespace: grid cells only (exact however far the lines run), and not."""
+    return {
+        "fill": lambda g, a, d, b, e, c: dsl.fill(g, c, dsl.shoot(a, d)),
+        "paint_recolor": lambda g, a, d, b, e, c: dsl.paint(g, dsl.recolor(c, dsl.shoot(a, d))),
+        "fill_difference": lambda g, a, d, b, e, c: dsl.fill(g, c, dsl.difference(dsl.shoot(a, d), dsl.shoot(b, e))),
+        "underfill_intersection": lambda g, a, d, b, e, c: dsl.underfill(
+            g, c, dsl.intersection(dsl.shoot(a, d), dsl.connect(a, b))),
+        "cover_merge": lambda g, a, d, b, e, c: dsl.cover(
+            g, dsl.merge(dsl.insert(dsl.shoot(a, d), dsl.initset(dsl.shoot(b, e))))),
+        "toobject_combine": lambda g, a, d, b, e, c: dsl.toobject(dsl.combine(dsl.shoot(a, d), dsl.vfrontier(b)), g),
+        "size": lambda g, a, d, b, e, c: dsl.size(dsl.combine(dsl.shoot(a, d), dsl.hfrontier(b))),
+        "shift_back": lambda g, a, d, b, e, c: dsl.fill(g, c, dsl.shift(dsl.shoot(a, d), (-d[0] * 20, -d[1] * 20))),
+    }
+
+
+GRID_ONLY = {"fill", "paint_recolor", "fill_difference", "underfill_intersection", "cover_merge",
+             "toobject_combine"}
+
+
+def _cases(n):
+    rng = random.Random(7)
+    steps = [(i, j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+    cases = []
+    for grid in sample_grids(n, seed=11):
+        h, w = len(grid), len(grid[0])
+        a = (rng.randrange(h), rng.randrange(w))
+        b = (rng.randint(-3, h + 2), rng.randint(-3, w + 2))
+        cases.append((grid, a, rng.choice(steps), b, rng.choice(steps), rng.randrange(10)))
+    return cases
+
+
+@pytest.mark.parametrize("name", sorted(_compositions(dsl_py)))
+def test_line_compositions_equal_the_reference_eager_jit_and_vmap(name):
+    cases = _cases(24)
+    summary = testing.check_primitive(name, cases, fn=_compositions(dsl_jax)[name],
+                                      reference=_compositions(dsl_py)[name],
+                                      kinds=("Grid", None, None, None, None, None))
+    assert summary.exact > 0
+    if name in GRID_ONLY:  # the lines' cells beyond the window never matter here
+        assert summary.inexact == 0, summary
+    else:  # a line from inside the grid leaves the window for most directions
+        assert summary.inexact > 0, summary
