@@ -148,7 +148,7 @@ def cmd_run(args) -> int:
 
 
 def parse_tiers(text: str):
-    """"small,large" -> (values.SMALL, values.LARGE): the tiers lanes try, in order."""
+    """"tiny,small" -> (values.TINY, values.SMALL): the tiers lanes try, in order."""
     by_name = {tier.name: tier for tier in values.TIERS}
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in by_name]
@@ -174,9 +174,10 @@ def main(argv=None) -> int:
                      help="programs per compiled function")
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
     run.add_argument("--tiers", default=None, type=parse_tiers,
-                     help="capacity tiers lanes try before the reference, in order (default: "
-                          "small,large on an accelerator; small on a CPU, where a large-tier "
-                          "lane costs more than running it on the reference)")
+                     help="capacity tiers lanes try before the reference, in order, among "
+                          "tiny, small, large (default: tiny,small,large on an accelerator; "
+                          "tiny,small on a CPU, where a large-tier lane costs more than "
+                          "running it on the reference)")
     run.add_argument("--reference-procs", type=int, default=os.cpu_count() or 1, metavar="N",
                      help="processes for the lanes no tier holds (default: the CPU count)")
     run.add_argument("--memory-budget", type=float, metavar="GIB",

@@ -1,8 +1,9 @@
 """Runs program groups over batches of grids: jit(vmap(batt)) per group and tier, fallback.
 
-Every lane's result is exact: lanes the small tier cannot hold (exact=False) rerun at the
-large tier, and lanes that still cannot be held run on dsl_py. Each lane records which path
-produced it: "jax", "jax-large" or "reference". A group that fails to trace is split into
+Every lane's result is exact: lanes try the tiers of the ladder in order (a lane whose grids
+exceed a tier's canvas skips it; one a tier cannot hold, exact=False, goes on to the next),
+and lanes that no tier held run on dsl_py. Each lane records which path produced it: "jax"
+(a tier up to SMALL), "jax-large" (a larger tier) or "reference". A group that fails to trace is split into
 its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
 Groups are traced, compiled and run in a pool of threads (XLA compiles and runs without
 holding the GIL); each thread keeps its own dsl_jax tier and flag state.
@@ -45,7 +46,7 @@ class Outcome:
 
     outputs: List[object]  # per lane: np.ndarray (a grid), another Python value, or None (error)
     paths: List[str]  # per lane: one of PATHS
-    # Why lanes of the program ran on the reference although it has a JAX path: the tier
+    # Why lanes of the program ran on the reference although it has a JAX path: the tiers
     # whose trace failed, or whose calls needed more memory than the budget even for one lane.
     trace_error: Optional[str] = None
     compile_seconds: float = 0.0
@@ -56,10 +57,17 @@ class Outcome:
 
 
 def default_tiers() -> tuple:
-    """The tiers lanes try before the reference: small then large on an accelerator; small
-    alone on a CPU, where a large-tier lane costs ~100x a dsl_py evaluation (measured with
+    """The tiers lanes try before the reference: tiny, small, large on an accelerator; tiny,
+    small on a CPU, where a large-tier lane costs ~100x a dsl_py evaluation (measured with
     benchmarks/bench_battery.py: 250 ms against 2.4 ms per lane) and the reference is cheaper."""
-    return (values.SMALL,) if jax.default_backend() == "cpu" else (values.SMALL, values.LARGE)
+    if jax.default_backend() == "cpu":
+        return (values.TINY, values.SMALL)
+    return (values.TINY, values.SMALL, values.LARGE)
+
+
+def _is_large(tier: values.Tier) -> bool:
+    """Values of this tier are larger than SMALL's (its lanes' path is "jax-large")."""
+    return tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
 
 
 @dataclasses.dataclass
@@ -224,6 +232,19 @@ class CompiledGroup:
         self.compile_seconds = 0.0
         self.run_seconds = 0.0
 
+    def holds(self, lane: Lane) -> bool:
+        """Whether the lane's grids (the input, and the train pairs and target where the
+        group reads them) fit this tier's canvas and capacity."""
+        c = self.tier.canvas
+        grids = [lane.grid]
+        if self.uses_train:
+            if len(lane.train) > self.tier.capacity:
+                return False
+            grids += [g for pair in lane.train for g in pair]
+        if self.uses_target and lane.expected is not None:
+            grids.append(lane.expected)
+        return all(max(np.shape(g)) <= c for g in grids)
+
     def __call__(self, lanes: Sequence[Lane], min_batch: int):
         """(outputs {program: (value, ok, exact)} batched, which lanes fit the tier)."""
         n = len(lanes)
@@ -285,7 +306,7 @@ class CompiledGroup:
 # (programs, tier, cache dir, defaults) -> CompiledGroup, or the exception that stopped its
 # trace. Executables take host memory (tens of MB each on the CPU): only the most recently
 # used MAX_COMPILED_GROUPS stay; the others reload from the executable cache when needed.
-MAX_COMPILED_GROUPS = 16
+MAX_COMPILED_GROUPS = 32
 _compiled_groups = collections.OrderedDict()
 _compiled_groups_lock = threading.Lock()
 
@@ -431,22 +452,30 @@ def _run_reference(programs, lanes, config, outcomes, pending, progress):
                 progress("reference", done, total)
 
 
-def _run_group(group, lanes, config, outcomes, pending):
-    for tier_index, tier in enumerate(config.tiers):
+def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
+    """The group's pending lanes through the ladder from config.tiers[first_tier]. A group
+    that fails at a tier (trace, compile, memory) goes on program by program from that tier;
+    a single program goes on to the next tier, the reason kept if lanes remain pending."""
+    failures = []
+    for tier_index in range(first_tier, len(config.tiers)):
+        tier = config.tiers[tier_index]
         todo = sorted(set().union(*(pending[p.name] for p in group)))
         if not todo:
-            return
+            break
         defaults = config.failed_lines == "default"
         key = (tuple(group), tier, config.cache_dir, defaults)
         try:
             compiled = _compiled_group(key, group, tier, config, defaults)
             if isinstance(compiled, Exception):
                 raise compiled
+            todo = [b for b in todo if compiled.holds(lanes[b])]
+            if not todo:
+                continue
             before = compiled.compile_seconds, compiled.run_seconds
             start = time.perf_counter()
             # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
             # and any call over the memory budget runs again on fewer lanes.
-            large = tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
+            large = _is_large(tier)
             step = config.large_batch if large else len(todo)
             min_batch = config.large_batch if large else config.min_batch
             chunks, parts, done = [], [], 0
@@ -464,17 +493,19 @@ def _run_group(group, lanes, config, outcomes, pending):
             out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
                                          *[p[0] for p in parts])
             lane_fits = np.concatenate([p[1] for p in parts])
-        except Exception as error:  # untraceable or over the memory budget: the reference runs it
+        except Exception as error:  # untraceable or over the memory budget at this tier
             _forget_group(key, error)
             if len(group) > 1:
                 for program in group:
-                    _run_group([program], lanes, config, outcomes, pending)
-            else:  # lanes the earlier tiers held keep their results
-                outcomes[group[0].name].trace_error = f"{tier.name} tier: {type(error).__name__}: {error}"
-            return
+                    _run_group([program], lanes, config, outcomes, pending, tier_index)
+                return
+            failures.append(f"{tier.name} tier: {type(error).__name__}: {error}")
+            if isinstance(error, OverMemoryBudget):
+                break  # larger tiers need more
+            continue  # lanes the earlier tiers held keep their results
         compile_seconds = compiled.compile_seconds - before[0]
         run_seconds = compiled.run_seconds - before[1]
-        path = PATHS[min(tier_index, 1)]
+        path = "jax-large" if large else "jax"
         for program in group:
             outcome = outcomes[program.name]
             outcome.compile_seconds += compile_seconds / len(group)
@@ -490,3 +521,5 @@ def _run_group(group, lanes, config, outcomes, pending):
         wall = time.perf_counter() - start - compile_seconds
         for program in group:
             outcomes[program.name].path_seconds[path] += wall / len(group)
+    if failures and pending[group[0].name]:
+        outcomes[group[0].name].trace_error = "; ".join(failures)

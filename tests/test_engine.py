@@ -73,14 +73,17 @@ def test_every_path_gives_the_reference_value(arc1, solvers):
     tasks = [arc1[i] for i in sorted(arc1)[:12]]
     lanes = _lanes(tasks)
     programs = solvers.programs[:6]
-    small = engine.evaluate(programs, lanes)
+    small = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.SMALL,)))
     large = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.LARGE,)))
-    ladder = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.SMALL, values.LARGE)))
+    ladder = engine.evaluate(programs, lanes, engine.EngineConfig(tiers=(values.TINY, values.SMALL, values.LARGE)))
     reference = engine.evaluate(programs, lanes, engine.EngineConfig(force_reference=True))
     for outcomes in (small, large, ladder, reference):
         _assert_engine_equals_reference(programs, lanes, outcomes)
     assert all(set(o.paths) == {"reference"} for o in reference.values())
     assert any("jax" in o.paths for o in small.values())
+    # Lanes with grids beyond the tiny canvas skipped it and still ran on JAX.
+    big = [b for b, lane in enumerate(lanes) if max(lane.grid.shape) > values.TINY.canvas]
+    assert big and any(o.paths[b] in ("jax", "jax-large") for o in ladder.values() for b in big)
 
 
 def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1):
@@ -239,13 +242,15 @@ def test_a_lane_that_errors_early_is_an_exact_error_on_the_jax_path(arc1):
 
 
 def test_the_default_ladder_depends_on_the_backend():
-    expected = (values.SMALL,) if jax.default_backend() == "cpu" else (values.SMALL, values.LARGE)
+    cpu = jax.default_backend() == "cpu"
+    expected = (values.TINY, values.SMALL) if cpu else (values.TINY, values.SMALL, values.LARGE)
     assert engine.EngineConfig().tiers == expected
 
 
 def test_cli_tiers_are_named_and_checked():
     assert cli.parse_tiers("small") == (values.SMALL,)
     assert cli.parse_tiers("small, large") == (values.SMALL, values.LARGE)
+    assert cli.parse_tiers("tiny,small") == (values.TINY, values.SMALL)
     with pytest.raises(Exception, match="tiers"):
         cli.parse_tiers("medium")
 

@@ -13,7 +13,7 @@ from jaxbatt.dsl_jax.grids import *  # noqa: F401,F403
 from jaxbatt.dsl_jax.objects import *  # noqa: F401,F403
 from jaxbatt.dsl_jax.patches import *  # noqa: F401,F403
 from jaxbatt.dsl_jax.values import (  # noqa: F401
-    LARGE, SMALL, TIERS, Container, Functions, Grid, Indices, Object, Tier, current_tier,
+    LARGE, SMALL, TIERS, TINY, Container, Functions, Grid, Indices, Object, Tier, current_tier,
     from_py, host_function, to_py, use_tier)
 import importlib as _importlib
 

@@ -135,15 +135,23 @@ def _member_mask(items, valid, other):
     return flags.map_elements(lambda e: jnp.asarray(arithmetic.equality(e, other)), valid, items) & valid
 
 
+def _equal_matrix(rows, row_valid, items, valid):
+    """bool[M, N]: row element m equals element n (both valid), dsl_py's ==. Patches of one
+    form compare by fingerprint (M x N small vectors, not M x N planes)."""
+    if isinstance(items, (Indices, Object)) and _same_item_form(rows, items):
+        mine = values.patch_fingerprints(rows)
+        theirs = values.patch_fingerprints(items)
+        same = jnp.all(mine[:, None, :] == theirs[None, :, :], axis=-1)
+        return same & row_valid[:, None] & valid[None, :]
+    return flags.map_elements(lambda e: _member_mask(items, valid, e), row_valid, rows) & row_valid[:, None]
+
+
 def _in_container(items, valid, container):
     """bool[N]: which elements are `in container` (the container of any form). Patches in a
     set of patches compare by fingerprint (N x K small vectors, not N x K planes)."""
     if (isinstance(items, (Indices, Object)) and isinstance(container, Container)
             and _same_item_form(items, container.items)):
-        mine = values.patch_fingerprints(items)
-        theirs = values.patch_fingerprints(container.items)
-        same = jnp.all(mine[:, None, :] == theirs[None, :, :], axis=-1) & container.valid()[None, :]
-        return jnp.any(same, axis=1) & valid
+        return jnp.any(_equal_matrix(items, valid, container.items, container.valid()), axis=1)
     return flags.map_elements(lambda e: jnp.asarray(contained(e, container)), valid, items) & valid
 
 
@@ -546,15 +554,23 @@ def _common(container, most):
         return _failed()
     items, valid, _ = got
     flags.require(jnp.any(valid))
-    # The distinct elements in the order of set(container): make_frozenset from this
-    # insertion order (CPython order for ints, canonical otherwise).
-    distinct = values.make_frozenset(items, valid, max(_leading(items), 1))
-    d_items, d_valid, _ = _elements(distinct)
-    same = flags.map_elements(lambda d: _member_mask(items, valid, d), d_valid, d_items)
-    counts = jnp.sum(same & d_valid[:, None], axis=1, dtype=jnp.int32)
-    keys = counts[:, None]
-    position = _sorted_positions(keys, d_valid, descending=most)[0]
-    return _take(d_items, position)
+    if values.is_pair_items(items) or values.is_cell_items(items):
+        # The distinct elements in the order of set(container), an Indices / Object.
+        distinct = values.make_frozenset(items, valid, max(_leading(items), 1))
+        d_items, d_valid, _ = _elements(distinct)
+        same = _equal_matrix(d_items, d_valid, items, valid)
+        counts = jnp.sum(same, axis=1, dtype=jnp.int32)
+        position = _sorted_positions(counts[:, None], d_valid, descending=most)[0]
+        return _take(d_items, position)
+    # First occurrences ranked in set(container)'s order (CPython order for ints,
+    # canonical otherwise); the answer is the first of them with the extreme count.
+    keep, rank, same = values.set_order(items, valid)
+    if same is None:
+        same = _equal_matrix(items, valid, items, valid)
+    counts = jnp.sum(same & valid[None, :], axis=1, dtype=jnp.int32)
+    extreme = (jnp.max if most else jnp.min)(jnp.where(keep, counts, -1 if most else _leading(items) + 1))
+    position = jnp.argmin(jnp.where(keep & (counts == extreme), rank, _leading(items)))
+    return _take(items, position)
 
 
 def mostcommon(container):
@@ -588,7 +604,7 @@ def dedupe(tup):
         return _failed(_empty_tuple())
     items, valid, _ = got
     n = valid.shape[0]
-    same = flags.map_elements(lambda e: _member_mask(items, valid, e), valid, items)
+    same = _equal_matrix(items, valid, items, valid)
     earlier = jnp.tril(jnp.ones((n, n), bool), k=-1)
     keep = valid & ~jnp.any(same & earlier, axis=1)
     if isinstance(tup, Grid):
@@ -970,8 +986,7 @@ def merge(containers):
     if isinstance(items, (Indices, Object)):
         if kind == "frozenset":
             return _union(items, valid)
-        inner = jax.vmap(_elements_fixed)(items)
-        return _flatten_tuple(inner, valid)
+        return _concat_patches(items, valid)
     if isinstance(items, Grid):
         rows, row_valid = jax.vmap(lambda g: (_grid_rows(g), jnp.arange(g.canvas) < g.h))(items)
         flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), rows)
@@ -996,8 +1011,19 @@ def _elements_fixed(patch):
     return items, valid
 
 
-def _flatten_tuple(inner, valid):
-    items, inner_valid = inner
+def _concat_patches(patches, valid):
+    """A tuple of patches merged: a tuple of their elements, patch after patch (each in its
+    frozenset order). A tuple that fits holds at most `capacity` elements, so each patch
+    gives at most that many; a larger total is not exact."""
+    cap = _capacity()
+    items, inner_valid = jax.vmap(_elements_fixed)(patches)
+    sizes = jnp.where(valid, jax.vmap(values.cell_count)(patches), 0)
+    flags.fits(jnp.sum(sizes) <= cap)
+    items = jax.tree_util.tree_map(lambda leaf: leaf[:, :cap], items)
+    return _flatten_tuple(items, inner_valid[:, :cap], valid)
+
+
+def _flatten_tuple(items, inner_valid, valid):
     flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), items)
     flat_valid = (inner_valid & valid[:, None]).reshape(-1)
     return values.make_tuple(flat_items, flat_valid, _capacity())

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt.dsl_jax import arithmetic, clipping, containers, flags, values
+from jaxbatt.dsl_jax import arithmetic, clipping, containers, flags, patches, values
 from jaxbatt.dsl_jax.values import Container, Functions, Grid, Indices, Object
 
 __all__ = [
@@ -520,6 +520,9 @@ def _union_patches(out, valid):
 def mapply(function, container):
     """merge(apply(function, container)). A frozenset of patches mapped to patches is
     merged here (union of masks / planes); everything else goes to containers.merge."""
+    offsets = getattr(function, "offsets", None)
+    if offsets is not None and isinstance(container, Indices):
+        return patches.dilate(container, offsets)
     is_patch = isinstance(container, (Indices, Object))
     if is_patch or (isinstance(container, Container) and container.kind == "frozenset"):
         if is_patch:

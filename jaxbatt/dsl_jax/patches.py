@@ -474,6 +474,34 @@ def neighbors(loc) -> Indices:
     return _indices_where(jnp.maximum(jnp.abs(rr - i), jnp.abs(cc - j)) == 1, 8)
 
 
+# f(loc) == shift(frozenset(offsets), loc) for every location: mapply(f, indices) is the
+# union of the indices moved by each offset (functional.mapply uses `dilate`).
+dneighbors.offsets = ((-1, 0), (0, -1), (0, 1), (1, 0))
+ineighbors.offsets = ((-1, -1), (-1, 1), (1, -1), (1, 1))
+neighbors.offsets = dneighbors.offsets + ineighbors.offsets
+
+
+def _moved(plane, di: int, dj: int):
+    """bool plane moved by static (di, dj) cells (pad and slice, no gather)."""
+    p = plane.shape[0]
+    padded = jnp.pad(plane, ((max(di, 0), max(-di, 0)), (max(dj, 0), max(-dj, 0))))
+    top, left = max(-di, 0), max(-dj, 0)
+    return padded[top:top + p, left:left + p]
+
+
+def dilate(patch: Indices, offsets) -> Indices:
+    """The union of the patch moved by each static offset (mapply of a neighbourhood
+    function over its cells); a cell moved out of the window makes it inexact."""
+    mask = patch.mask
+    n = _count(mask)
+    out = jnp.zeros_like(mask)
+    for di, dj in offsets:
+        moved = _moved(mask, di, dj)
+        flags.fits(_count(moved) == n)
+        out = out | moved
+    return Indices(out, patch.margin, patch.clipped)
+
+
 def connect(a, b) -> Indices:
     """The horizontal, vertical or diagonal segment a..b (empty for other pairs); cells
     beyond the window are dropped and make it clipped (see clipping.py)."""

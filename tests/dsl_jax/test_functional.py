@@ -251,6 +251,28 @@ def test_mapply_unions_patches():
     bulk("mapply", [(P.backdrop, objs) for objs in SMALL_OBJECTS])
 
 
+@pytest.mark.parametrize("tier", [values.TINY, values.SMALL], ids=lambda t: t.name)
+def test_mapply_of_a_neighbourhood_dilates_the_indices(tier):
+    """mapply(dneighbors | ineighbors | neighbors, indices) takes patches.dilate (static
+    moves of the whole mask): same values as dsl_py eager, under jit and under vmap."""
+    grids = [g for g in sample_grids(40, seed=5) if max(len(g), len(g[0])) <= tier.canvas][:12]
+    cases = [(fn, P.ofcolor(g, colour)) for g in grids for colour in (0, P.leastcolor(g))
+             for fn in (P.dneighbors, P.ineighbors, P.neighbors)]
+    summary = check("mapply", cases, tier=tier)
+    assert summary.cases == len(cases) >= 36
+
+
+def test_mapply_of_a_neighbourhood_beyond_the_window_is_not_exact():
+    margin = values.SMALL.margin
+    edge = frozenset({(-margin, 3), (4, 4)})
+    for fn in (J.dneighbors, J.ineighbors, J.neighbors):
+        _, ok, exact = flags.collect(F.mapply, fn, pad(edge))
+        assert bool(ok) and not bool(exact)
+    inside = frozenset({(1 - margin, 3), (4, 4)})
+    out, ok, exact = flags.collect(F.mapply, J.neighbors, pad(inside))
+    assert bool(exact) and values.to_py(out) == P.mapply(P.neighbors, inside)
+
+
 @pytest.mark.slow
 def test_mapply_sweep():
     cases = [(P.vfrontier, frozenset({(1, 1), (2, 7)})), (P.ineighbors, frozenset({(29, 0)}))]
