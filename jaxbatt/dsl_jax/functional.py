@@ -147,6 +147,8 @@ def lbind(function, fixed):
     if n == 2:
         def bound(y):
             return function(fixed, y)
+        if getattr(function, "moves_its_first_argument", False):
+            bound.shifts = fixed  # bound(loc) == shift(fixed, loc): see mapply
     elif n == 3:
         def bound(y, z):
             return function(fixed, y, z)
@@ -523,6 +525,10 @@ def mapply(function, container):
     offsets = getattr(function, "offsets", None)
     if offsets is not None and isinstance(container, Indices):
         return patches.dilate(container, offsets)
+    shifted = getattr(function, "shifts", None)
+    if isinstance(shifted, (Indices, Object)) and isinstance(container, Indices):
+        flags.fits(~jnp.asarray(shifted.clipped))  # the closure's patch, unseen by clipping.guard
+        return patches.shifted_copies(shifted, container, values.current_tier().capacity)
     is_patch = isinstance(container, (Indices, Object))
     if is_patch or (isinstance(container, Container) and container.kind == "frozenset"):
         if is_patch:

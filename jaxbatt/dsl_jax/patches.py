@@ -249,6 +249,42 @@ def shift(patch, directions):
     return Object(moved, patch.margin)
 
 
+# lbind(shift, patch) is the function loc -> shift(patch, loc): functional.lbind marks it
+# so that mapply over indices becomes `shifted_copies`.
+shift.moves_its_first_argument = True
+
+
+def shifted_copies(patch, locations: Indices, budget: int):
+    """mapply(lbind(shift, patch), locations): the union of the patch moved by each location
+    (the Minkowski sum of the two cell sets). The smaller side, up to `budget` cells, moves
+    the other's plane once per cell. More cells on both sides, a cell moved out of the
+    window, or two colours at one position (an Object cannot hold both): not exact."""
+    _same_window(patch, locations, "shifted_copies")
+    present = _present(patch)
+    move_patch = _count(locations.mask) <= _count(present)  # fewer locations than cells
+    movers = jnp.where(move_patch, locations.mask, present)
+    flags.fits(_count(movers) <= budget)
+    (flat,) = jnp.nonzero(movers.reshape(-1), size=budget, fill_value=0)
+    real = jnp.arange(budget) < _count(movers)
+    p, m = present.shape[0], patch.margin
+    di, dj = flat // p - m, flat % p - m
+    if isinstance(patch, Indices):
+        base = jnp.where(move_patch, patch.mask, locations.mask)
+        moved = jax.vmap(lambda i, j: _translate(base, i, j, False))(di, dj) & real[:, None, None]
+        flags.fits(jnp.all(~real | (jnp.sum(moved, axis=(1, 2)) == _count(base))))
+        return Indices(jnp.any(moved, axis=0), m)
+    # An Object: its colours move with it, or each of its cells carries its colour.
+    base = jnp.where(move_patch, patch.colour, jnp.where(locations.mask, 0, -1)).astype(jnp.int32)
+    tint = jnp.where(move_patch, 0, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32))
+    moved = jax.vmap(lambda i, j: _translate(base, i, j, -1))(di, dj)
+    moved = jnp.where(real[:, None, None] & (moved >= 0), moved + tint[:, None, None], -1)
+    flags.fits(jnp.all(~real | (jnp.sum(moved >= 0, axis=(1, 2)) == _count(base >= 0))))
+    hi = jnp.max(moved, axis=0)
+    lo = jnp.min(jnp.where(moved >= 0, moved, 127), axis=0)
+    flags.fits(jnp.all((hi < 0) | (lo == hi)))
+    return Object(hi.astype(jnp.int8), m)
+
+
 def normalize(patch):
     """The patch moved so its bounding box starts at (0, 0) (an empty patch unchanged)."""
     _, top, _, left, _ = _extremes(patch)

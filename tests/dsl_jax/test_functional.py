@@ -262,6 +262,37 @@ def test_mapply_of_a_neighbourhood_dilates_the_indices(tier):
     assert summary.cases == len(cases) >= 36
 
 
+@pytest.mark.parametrize("tier", [values.TINY, values.SMALL], ids=lambda t: t.name)
+def test_mapply_of_lbind_shift_unites_shifted_copies(tier):
+    """mapply(lbind(shift, patch), indices) takes patches.shifted_copies (the smaller side's
+    cells move the other's plane): dsl_py's values on real grids, eager, jit and vmap."""
+    grids = [g for g in sample_grids(40, seed=9) if max(len(g), len(g[0])) <= tier.canvas][:4]
+    cases = []
+    for g in grids:
+        objs = sorted(P.objects(g, False, True, True), key=len)
+        locations = [P.ofcolor(g, P.leastcolor(g)), frozenset({(0, 0), (1, 2)})]
+        for obj in objs[:1] + objs[-1:]:
+            with values.use_tier(tier):
+                for patch in (obj, P.toindices(obj), P.normalize(obj)):
+                    moved = twin(P.lbind(P.shift, patch), J.lbind(J.shift, values.from_py(patch, tier=tier)[0]))
+                    cases += [(moved, where) for where in locations]
+    summary = check("mapply", cases, tier=tier, inexact_ok=True)
+    assert summary.cases == len(cases) and summary.exact >= len(cases), summary
+
+
+def test_mapply_of_lbind_shift_flags_what_it_cannot_hold():
+    pair = frozenset({(0, 0), (0, 1)})
+    clash = P.recolor(1, {(0, 0)}) | P.recolor(2, {(0, 1)})
+    far = frozenset({(34, 34)})  # the last window cell: (0, 1) moves past it
+    for patch, where in [(clash, pair), (pair, far), (P.recolor(3, pair), far)]:
+        moved = J.lbind(J.shift, pad(patch))
+        _, ok, exact = flags.collect(F.mapply, moved, pad(where))
+        assert bool(ok) and not bool(exact)
+    moved = J.lbind(J.shift, pad(clash))
+    out, _, exact = flags.collect(F.mapply, moved, pad(frozenset({(0, 0), (5, 5)})))
+    assert bool(exact) and values.to_py(out) == P.mapply(P.lbind(P.shift, clash), frozenset({(0, 0), (5, 5)}))
+
+
 def test_mapply_of_a_neighbourhood_beyond_the_window_is_not_exact():
     margin = values.SMALL.margin
     edge = frozenset({(-margin, 3), (4, 4)})
