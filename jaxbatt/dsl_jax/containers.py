@@ -1005,22 +1005,14 @@ def merge(containers):
     return _failed(_empty_tuple())  # ints are not iterable
 
 
-def _elements_fixed(patch):
-    """(items, valid) of one patch (for vmap)."""
-    items, valid, _ = _elements(patch)
-    return items, valid
-
-
 def _concat_patches(patches, valid):
     """A tuple of patches merged: a tuple of their elements, patch after patch (each in its
     frozenset order). A tuple that fits holds at most `capacity` elements, so each patch
     gives at most that many; a larger total is not exact."""
     cap = _capacity()
-    items, inner_valid = jax.vmap(_elements_fixed)(patches)
-    sizes = jnp.where(valid, jax.vmap(values.cell_count)(patches), 0)
-    flags.fits(jnp.sum(sizes) <= cap)
-    items = jax.tree_util.tree_map(lambda leaf: leaf[:, :cap], items)
-    return _flatten_tuple(items, inner_valid[:, :cap], valid)
+    items, inner_valid, sizes = jax.vmap(lambda patch: values.patch_cells(patch, cap))(patches)
+    flags.fits(jnp.sum(jnp.where(valid, sizes, 0)) <= cap)
+    return _flatten_tuple(items, inner_valid, valid)
 
 
 def _flatten_tuple(items, inner_valid, valid):

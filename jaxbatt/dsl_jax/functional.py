@@ -253,47 +253,12 @@ def _grid_rows(grid: Grid) -> Container:
     return Container(items, sizes, "tuple")
 
 
-def _prefix_count(mask):
-    """int32[R, C]: inclusive row-major count of True cells of a bool[R, C] mask."""
-    r, c = mask.shape
-    x = mask.astype(jnp.float32)
-    exact = jax.lax.Precision.HIGHEST  # no TF32 rounding on GPUs
-    within = jnp.matmul(x, jnp.triu(jnp.ones((c, c), jnp.float32)), precision=exact)
-    before = jnp.matmul(jnp.tril(jnp.ones((r, r), jnp.float32), -1), within[:, -1], precision=exact)
-    return (within + before[:, None]).astype(jnp.int32)
-
-
 def _patch_elements(patch, budget):
-    """(items, valid): the pairs (Indices) or cells (Object) in canonical order, compacted
-    to `budget` slots; more cells than the budget is not exact."""
-    if isinstance(patch, Indices):
-        p = patch.mask.shape[-1]
-        present = patch.mask.reshape(-1)
-        count = jnp.sum(present, dtype=jnp.int32)
-        budget = min(budget, present.shape[0])
-        # Row-major compaction: slot = number of earlier cells (a prefix count by two
-        # small triangular matmuls compiles and runs faster than cumsum/nonzero on CPU).
-        slot = _prefix_count(patch.mask).reshape(-1) - 1
-        target = jnp.where(present & (slot < budget), slot, budget)
-        flat = jnp.zeros((budget + 1,), jnp.int32).at[target].set(
-            jnp.arange(p * p, dtype=jnp.int32), mode="drop")[:budget]
-        pairs = jnp.stack([flat // p, flat % p], axis=1) - patch.margin
-        valid = jnp.arange(budget) < count
-        flags.fits(count <= budget)
-        return jnp.where(valid[:, None], pairs, 0), valid
-    colour = patch.colour.reshape(-1).astype(jnp.int32)
-    p = patch.colour.shape[-1]
-    n = colour.shape[0]
-    present = colour >= 0
-    count = jnp.sum(present, dtype=jnp.int32)
-    budget = min(budget, n)
-    codes = jnp.where(present, colour * n + jnp.arange(n, dtype=jnp.int32), np.int32(2**30))
-    flat = jax.lax.top_k(-codes, budget)[1].astype(jnp.int32)  # smallest codes, ascending
-    valid = jnp.arange(budget) < count
-    flags.fits(count <= budget)
-    colours = jnp.where(valid, colour[flat], 0)
-    pairs = jnp.stack([flat // p, flat % p], axis=1) - patch.margin
-    return (colours, jnp.where(valid[:, None], pairs, 0)), valid
+    """(items, valid): the first `budget` pairs (Indices) or cells (Object) in canonical
+    order; more cells than the budget is not exact."""
+    items, valid, count = values.patch_cells(patch, budget)
+    flags.fits(count <= valid.shape[0])
+    return items, valid
 
 
 def _traced_elements(container, light_hint=None):

@@ -639,6 +639,47 @@ def lowest_colour(obj: Object) -> jax.Array:
     return jnp.min(obj.colour & jnp.int8(127))
 
 
+def prefix_count(mask):
+    """int32[R, C]: inclusive row-major count of True cells of a bool[R, C] mask (two small
+    triangular matmuls: on a CPU they compile and run faster than cumsum or nonzero)."""
+    r, c = mask.shape
+    x = mask.astype(jnp.float32)
+    exact = jax.lax.Precision.HIGHEST  # no TF32 rounding on GPUs
+    within = jnp.matmul(x, jnp.triu(jnp.ones((c, c), jnp.float32)), precision=exact)
+    before = jnp.matmul(jnp.tril(jnp.ones((r, r), jnp.float32), -1), within[:, -1], precision=exact)
+    return (within + before[:, None]).astype(jnp.int32)
+
+
+def patch_cells(patch, budget: int):
+    """(items, valid bool[B], count int32[]): the first B = min(budget, P*P) elements of a
+    patch in canonical order, packed: pairs int32[B, 2] of an Indices (row-major), cells
+    (colours int32[B], pairs int32[B, 2]) of an Object ((colour, row, col) order). count is
+    the patch's size; with count > B the items are not the patch's (the caller flags it).
+
+    Cells are packed row-major by a prefix count; an Object's B cells are then ranked by
+    colour (stable): when count <= B they are all there, so no sort of P*P codes is needed."""
+    p = patch.mask.shape[-1] if isinstance(patch, Indices) else patch.colour.shape[-1]
+    present = patch.mask if isinstance(patch, Indices) else patch.colour >= 0
+    count = jnp.sum(present, dtype=jnp.int32)
+    budget = min(budget, p * p)
+    slot = prefix_count(present).reshape(-1) - 1
+    target = jnp.where(present.reshape(-1) & (slot < budget), slot, budget)
+    flat = jnp.zeros((budget + 1,), jnp.int32).at[target].set(
+        jnp.arange(p * p, dtype=jnp.int32), mode="drop")[:budget]
+    valid = jnp.arange(budget) < count
+    if isinstance(patch, Object):
+        colour = jnp.where(valid, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32), _BIG)
+        index = jnp.arange(budget)
+        before = (colour[None, :] < colour[:, None]) | ((colour[None, :] == colour[:, None]) & (index[None, :] < index[:, None]))
+        rank = jnp.sum(before, axis=1)
+        flat = flat[jnp.argmax(rank[None, :] == index[:, None], axis=1)]
+    pairs = jnp.where(valid[:, None], jnp.stack([flat // p, flat % p], axis=1) - patch.margin, 0)
+    if isinstance(patch, Indices):
+        return pairs, valid, count
+    colours = jnp.where(valid, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32), 0)
+    return (colours, pairs), valid, count
+
+
 def pairs_of(patch) -> Container:
     """The cells of a patch as a tuple Container of pairs (int32[P*P, 2]), row-major."""
     p = patch.mask.shape[-1] if isinstance(patch, Indices) else patch.colour.shape[-1]

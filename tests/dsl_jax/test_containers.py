@@ -203,6 +203,20 @@ def test_merge_and_paint_order_of_a_tuple_of_objects():
     assert summary.exact >= 4 and summary.inexact == 0
 
 
+def test_merge_of_a_tuple_of_multicolour_objects_keeps_each_objects_cell_order():
+    """merge(tuple of objects) packs each object's cells by (colour, row, col), object after
+    object (values.patch_cells); more cells than the capacity in total is not exact."""
+    cases = []
+    for grid in sample_grids(30, seed=17):
+        objs = sorted(P.objects(grid, False, True, True), key=len)
+        if any(len(P.palette(o)) > 1 for o in objs):
+            small = tuple(o for o in objs if len(o) <= 12)[:4]
+            cases += [(small,), (small[::-1],)] if small else []
+            cases += [(tuple(objs[-2:]),)]
+    summary = testing.check_primitive("merge", cases[:12])
+    assert summary.cases == 12 and summary.exact >= 12 and summary.inexact >= 1, summary
+
+
 def test_sfilter_compiles_once_across_batches():
     grids = sample_grids(8, seed=3)
     objs = [P.objects(g, True, False, False) for g in grids]
