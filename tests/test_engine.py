@@ -86,6 +86,27 @@ def test_every_path_gives_the_reference_value(arc1, solvers):
     assert big and any(o.paths[b] in ("jax", "jax-large") for o in ladder.values() for b in big)
 
 
+def test_a_program_that_fails_at_one_tier_goes_on_to_the_next(arc1, solvers, monkeypatch, tmp_path):
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    programs = solvers.programs[:2]
+    class FailingAtTiny(engine.CompiledGroup):
+        def __init__(self, group, tier, *args, **kwargs):
+            if tier is values.TINY:
+                raise RuntimeError("no tiny tier today")
+            super().__init__(group, tier, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "CompiledGroup", FailingAtTiny)
+    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path))
+    outcomes = engine.evaluate(programs, lanes, config)
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    for outcome in outcomes.values():
+        assert "jax" in outcome.paths
+        if "reference" in outcome.paths:  # lanes no tier held keep the reason
+            assert "tiny tier: RuntimeError" in outcome.trace_error
+        else:
+            assert outcome.trace_error is None
+
+
 def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1):
     programs = jaxbatt.load_programs(
         "def solve_crop_corner(I):\n"
