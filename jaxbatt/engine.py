@@ -304,8 +304,10 @@ class CompiledGroup:
 
 
 # (programs, tier, cache dir, defaults) -> CompiledGroup, or the exception that stopped its
-# trace. Executables take host memory (tens of MB each on the CPU): only the most recently
-# used MAX_COMPILED_GROUPS stay; the others reload from the executable cache when needed.
+# trace. Executables take host memory (tens of MB each on the CPU) and memory mappings
+# (hundreds each on XLA:CPU): only the most recently used MAX_COMPILED_GROUPS stay, fewer
+# while the process holds more than half the mappings Linux allows it (past the limit the
+# next compile fails and XLA:CPU aborts); the others reload from the executable cache.
 MAX_COMPILED_GROUPS = 32
 _compiled_groups = collections.OrderedDict()
 _compiled_groups_lock = threading.Lock()
@@ -321,7 +323,23 @@ def _compiled_group(key, group, tier, config, defaults):
             live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
             for old in live[:-MAX_COMPILED_GROUPS]:
                 del _compiled_groups[old]
+            for old in live[-MAX_COMPILED_GROUPS:-1]:
+                if not _many_mappings():
+                    break
+                del _compiled_groups[old]
         return _compiled_groups[key]
+
+
+def _many_mappings() -> bool:
+    """Whether this process holds more than half of vm.max_map_count memory mappings
+    (False where /proc does not tell)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            used = sum(1 for _ in maps)
+        with open("/proc/sys/vm/max_map_count") as limit:
+            return used > int(limit.read()) // 2
+    except (OSError, ValueError):
+        return False
 
 
 def _forget_group(key, error):

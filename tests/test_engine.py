@@ -107,6 +107,21 @@ def test_a_program_that_fails_at_one_tier_goes_on_to_the_next(arc1, solvers, mon
             assert outcome.trace_error is None
 
 
+def test_the_mapping_count_is_read_from_proc():
+    assert engine._many_mappings() is False  # a test process is far from the limit
+
+
+def test_compiled_groups_are_let_go_when_memory_mappings_run_short(arc1, solvers, monkeypatch):
+    monkeypatch.setattr(engine, "_many_mappings", lambda: True)
+    engine.clear_compiled()
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    programs = solvers.programs[:3]
+    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(group_size=1, threads=1))
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    live = [g for g in engine._compiled_groups.values() if isinstance(g, engine.CompiledGroup)]
+    assert len(live) == 1
+
+
 def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1):
     programs = jaxbatt.load_programs(
         "def solve_crop_corner(I):\n"
