@@ -330,16 +330,22 @@ def _compiled_group(key, group, tier, config, defaults):
         return _compiled_groups[key]
 
 
-def _many_mappings() -> bool:
-    """Whether this process holds more than half of vm.max_map_count memory mappings
-    (False where /proc does not tell)."""
+def _mapping_use() -> Optional[tuple]:
+    """(memory mappings this process holds, vm.max_map_count), or None where /proc does
+    not tell."""
     try:
         with open("/proc/self/maps") as maps:
             used = sum(1 for _ in maps)
         with open("/proc/sys/vm/max_map_count") as limit:
-            return used > int(limit.read()) // 2
+            return used, int(limit.read())
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def _many_mappings() -> bool:
+    """Whether this process holds more than half the memory mappings Linux allows it."""
+    use = _mapping_use()
+    return use is not None and use[0] > use[1] // 2
 
 
 def _forget_group(key, error):
