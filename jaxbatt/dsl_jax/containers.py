@@ -985,7 +985,7 @@ def merge(containers):
         return _unsupported(values.empty_indices())
     if isinstance(items, (Indices, Object)):
         if kind == "frozenset":
-            return _union(items, valid)
+            return values.union_patches(items, valid)
         return _concat_patches(items, valid)
     if isinstance(items, Grid):
         rows, row_valid = jax.vmap(lambda g: (_grid_rows(g), jnp.arange(g.canvas) < g.h))(items)
@@ -1019,17 +1019,6 @@ def _flatten_tuple(items, inner_valid, valid):
     flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), items)
     flat_valid = (inner_valid & valid[:, None]).reshape(-1)
     return values.make_tuple(flat_items, flat_valid, _capacity())
-
-
-def _union(items, valid):
-    """The union of a batch of patches (two colours at one position: not exact)."""
-    if isinstance(items, Indices):
-        return Indices(jnp.any(items.mask & valid[:, None, None], axis=0), items.margin)
-    colour = jnp.where(valid[:, None, None], items.colour.astype(jnp.int32), -1)
-    hi = jnp.max(colour, axis=0)
-    lo = jnp.min(jnp.where(colour >= 0, colour, 127), axis=0)
-    flags.fits(jnp.all((hi < 0) | (lo == hi)))
-    return Object(hi.astype(jnp.int8), items.margin)
 
 
 def mfilter(container, function):

@@ -472,18 +472,6 @@ def rapply(functions, value):
     return _static_results([f(value) for f in functions.fns], functions.kind)
 
 
-def _union_patches(out, valid):
-    """The merge of a frozenset of patches: one Indices / Object (colour clash: not exact)."""
-    clipped = jnp.any(jnp.broadcast_to(out.clipped, valid.shape) & valid)
-    if isinstance(out, Indices):
-        return Indices(jnp.any(out.mask & valid[:, None, None], axis=0), out.margin, clipped)
-    colour = jnp.where(valid[:, None, None], out.colour.astype(jnp.int32), -1)
-    hi = jnp.max(colour, axis=0)
-    lo = jnp.min(jnp.where(colour >= 0, colour, 127), axis=0)
-    flags.fits(jnp.all((hi < 0) | (lo == hi)))
-    return Object(hi.astype(jnp.int8), out.margin, clipped)
-
-
 def mapply(function, container):
     """merge(apply(function, container)). A frozenset of patches mapped to patches is
     merged here (union of masks / planes); everything else goes to containers.merge."""
@@ -505,7 +493,7 @@ def mapply(function, container):
                 items, valid = _patch_elements(container, _cell_budget(True))
             else:
                 items, valid = container.items, container.valid()
-            return _union_patches(flags.map_elements(function, valid, items), valid)
+            return values.union_patches(flags.map_elements(function, valid, items), valid)
     return _merge(apply(function, container))
 
 

@@ -270,19 +270,16 @@ def shifted_copies(patch, locations: Indices, budget: int):
     di, dj = flat // p - m, flat % p - m
     if isinstance(patch, Indices):
         base = jnp.where(move_patch, patch.mask, locations.mask)
-        moved = jax.vmap(lambda i, j: _translate(base, i, j, False))(di, dj) & real[:, None, None]
+        moved = jax.vmap(lambda i, j: _translate(base, i, j, False))(di, dj)
         flags.fits(jnp.all(~real | (jnp.sum(moved, axis=(1, 2)) == _count(base))))
-        return Indices(jnp.any(moved, axis=0), m)
+        return values.union_patches(Indices(moved, m), real)
     # An Object: its colours move with it, or each of its cells carries its colour.
     base = jnp.where(move_patch, patch.colour, jnp.where(locations.mask, 0, -1)).astype(jnp.int32)
     tint = jnp.where(move_patch, 0, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32))
     moved = jax.vmap(lambda i, j: _translate(base, i, j, -1))(di, dj)
-    moved = jnp.where(real[:, None, None] & (moved >= 0), moved + tint[:, None, None], -1)
+    moved = jnp.where(moved >= 0, moved + tint[:, None, None], -1)
     flags.fits(jnp.all(~real | (jnp.sum(moved >= 0, axis=(1, 2)) == _count(base >= 0))))
-    hi = jnp.max(moved, axis=0)
-    lo = jnp.min(jnp.where(moved >= 0, moved, 127), axis=0)
-    flags.fits(jnp.all((hi < 0) | (lo == hi)))
-    return Object(hi.astype(jnp.int8), m)
+    return values.union_patches(Object(moved.astype(jnp.int8), m), real)
 
 
 def normalize(patch):

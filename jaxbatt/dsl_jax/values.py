@@ -639,6 +639,19 @@ def lowest_colour(obj: Object) -> jax.Array:
     return jnp.min(obj.colour & jnp.int8(127))
 
 
+def union_patches(items, valid):
+    """The union of a stack of patches (Indices or Object, leading axis) where valid: one
+    patch, clipped if a valid one is; two colours at one position cannot be held (not exact)."""
+    clipped = jnp.any(jnp.broadcast_to(items.clipped, valid.shape) & valid)
+    if isinstance(items, Indices):
+        return Indices(jnp.any(items.mask & valid[:, None, None], axis=0), items.margin, clipped)
+    colour = jnp.where(valid[:, None, None], items.colour.astype(jnp.int32), -1)
+    hi = jnp.max(colour, axis=0)
+    lo = jnp.min(jnp.where(colour >= 0, colour, 127), axis=0)
+    flags.fits(jnp.all((hi < 0) | (lo == hi)))
+    return Object(hi.astype(jnp.int8), items.margin, clipped)
+
+
 def prefix_count(mask):
     """int32[R, C]: inclusive row-major count of True cells of a bool[R, C] mask (two small
     triangular matmuls: on a CPU they compile and run faster than cumsum or nonzero)."""
