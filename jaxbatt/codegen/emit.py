@@ -17,6 +17,9 @@ still count). The default is `ir.failure_default` of the callee; where it has no
 form of the step's value form (None, a callable, a set where the value is a tuple...), the
 lanes that take it are marked not exact, so they rerun on the reference.
 
+Programs are emitted as `rewrite.fuse` leaves them (fused steps in place of some
+compositions; the reference runs them as written).
+
 Modules are cached by the hash of their text under the cache folder and imported from there.
 """
 import hashlib
@@ -28,6 +31,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from jaxbatt.codegen import rewrite
 from jaxbatt.codegen.ir import INPUTS, Const, Program, Ref, failure_default
 from jaxbatt.dsl_jax import values
 
@@ -176,7 +180,7 @@ def emit(programs: Sequence[Program], defaults: bool = False) -> str:
     emitter = _Emitter(defaults)
     returns = []
     for program in programs:
-        for name, text, flags in emitter.program(program):
+        for name, text, flags in emitter.program(rewrite.fuse(program)):
             returns.append(f"        {program.name!r}: ({text}, *{flags}),")
     files = sorted({os.path.basename(p.file) for p in programs})
     imports = "from jaxbatt.codegen.emit import defaulted as _defaulted\n" if emitter.uses_defaults else ""

@@ -19,6 +19,7 @@ import importlib as _importlib
 
 from jaxbatt.dsl_jax import clipping as _clipping
 from jaxbatt.dsl_jax import constants as _constants
+from jaxbatt.dsl_jax import fused as _fused
 
 # The family modules by name (`objects` the module is shadowed by `objects` the primitive).
 FAMILIES = tuple(
@@ -28,4 +29,7 @@ FAMILIES = tuple(
 PRIMITIVES = {name: _clipping.guard(name, getattr(module, name))
               for module in FAMILIES for name in module.__all__}
 globals().update(PRIMITIVES)
+# Fused steps that codegen's rewrite pass emits (see fused.py), guarded the same way.
+FUSED = {name: _clipping.guard(name, getattr(_fused, name)) for name in _fused.__all__}
+globals().update(FUSED)
 CONSTANTS = {name: getattr(_constants, name) for name in _constants.__all__}

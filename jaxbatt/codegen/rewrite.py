@@ -1,0 +1,91 @@
+"""Rewrites a program's steps for the JAX path: fused steps (dsl_jax/fused.py) in place of
+compositions whose padded intermediate value is too large or has lost cells.
+
+The reference interpreter runs programs as written; emit.py emits `fuse(program)`. Rules,
+each replacing the step `t = ...` by one call with the same value:
+
+- `t = mfilter(x, p)` where `x = prapply(connect, a, b)` and p is vline, hline or a step
+  `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
+- `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
+  `t = shoot_sweep(s, e, d)`.
+
+A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
+prapply, fork, rbind or shoot: those never raise on the arguments the fused steps accept
+(the fused step fails to trace on others, and the program then runs on the reference), so
+dropping them changes no program's flags. Other unused steps stay: they may fail the program.
+"""
+import dataclasses
+from typing import Dict, Optional
+
+from jaxbatt.codegen.ir import Const, Program, Ref, Step
+
+# Primitives whose unused steps may go: they cannot raise where a fused step traces.
+_DROPPABLE = frozenset({"prapply", "fork", "rbind", "shoot"})
+
+
+def fuse(program: Program) -> Program:
+    """The program with every rule applied (the program itself when none applies)."""
+    targets = {s.target for s in program.steps}
+    by_target = {s.target: s for s in program.steps}
+
+    def primitive(arg, name) -> bool:
+        return isinstance(arg, Ref) and arg.name == name and name not in targets
+
+    def made_by(arg, func) -> Optional[Step]:
+        step = by_target.get(arg.name) if isinstance(arg, Ref) else None
+        return step if step is not None and primitive(step.func, func) else None
+
+    def line_predicate(arg):
+        """(vertical, horizontal) of vline, hline or fork(either, vline, hline); else None."""
+        if primitive(arg, "vline"):
+            return True, False
+        if primitive(arg, "hline"):
+            return False, True
+        step = made_by(arg, "fork")
+        if step is not None and len(step.args) == 3 and primitive(step.args[0], "either"):
+            names = {a.name for a in step.args[1:] if isinstance(a, Ref) and a.name not in targets}
+            if names == {"vline", "hline"}:
+                return True, True
+        return None
+
+    def rewritten(step: Step) -> Optional[Step]:
+        if primitive(step.func, "mfilter") and len(step.args) == 2:
+            pairs, lines = made_by(step.args[0], "prapply"), line_predicate(step.args[1])
+            if pairs is not None and lines is not None and len(pairs.args) == 3 and primitive(pairs.args[0], "connect"):
+                return dataclasses.replace(step, func=Ref("connect_aligned"),
+                                           args=(pairs.args[1], pairs.args[2], Const(lines[0]), Const(lines[1])))
+        if primitive(step.func, "mapply") and len(step.args) == 2:
+            bound, line = made_by(step.args[0], "rbind"), made_by(step.args[1], "shoot")
+            if (bound is not None and line is not None and len(bound.args) == 2 and len(line.args) == 2
+                    and primitive(bound.args[0], "shoot")):
+                return dataclasses.replace(step, func=Ref("shoot_sweep"), args=(line.args[0], line.args[1], bound.args[1]))
+        return None
+
+    steps = [rewritten(s) or s for s in program.steps]
+    if steps == list(program.steps):
+        return program
+    return dataclasses.replace(program, steps=_without_unused(steps, program, targets))
+
+
+def _without_unused(steps, program: Program, targets) -> tuple:
+    """Drops, last first, steps of _DROPPABLE primitives that nothing reads any more and
+    that the original program read (steps unused as written stay as written)."""
+    read: Dict[str, int] = {}
+    for step in steps:
+        for arg in (step.func,) + step.args:
+            if isinstance(arg, Ref):
+                read[arg.name] = read.get(arg.name, 0) + 1
+    for _, source in program.outputs:
+        read[source] = read.get(source, 0) + 1
+    originally_read = {a.name for s in program.steps for a in (s.func,) + s.args if isinstance(a, Ref)}
+    originally_read |= {source for _, source in program.outputs}
+    kept = []
+    for step in reversed(steps):
+        unused = read.get(step.target, 0) == 0 and step.target in originally_read
+        if unused and step.func.name in _DROPPABLE and step.func.name not in targets:
+            for arg in (step.func,) + step.args:
+                if isinstance(arg, Ref):
+                    read[arg.name] -= 1
+            continue
+        kept.append(step)
+    return tuple(reversed(kept))

@@ -1,0 +1,112 @@
+"""Fused steps: compositions of primitives computed in one pass on the window.
+
+codegen's rewrite pass (jaxbatt.codegen.rewrite) emits these in place of a composition of
+arc-dsl primitives whose padded intermediate value is too large or has lost cells; each one
+returns exactly what the composition returns in dsl_py (tests/dsl_jax/test_fused.py checks
+them against it). They are not arc-dsl primitives: the reference runs the original steps.
+
+- `connect_aligned(a, b, vertical, horizontal)` is `mfilter(prapply(connect, a, b), P)` with
+  P one of vline, hline, fork(either, vline, hline). prapply holds one patch per pair of
+  cells (capacity K, so at most a handful of cells per side); here a row's pairs cover the
+  span from the row's first to its last cell of a | b, whenever both have a cell in it
+  (every cell of a | b ends some segment, and the segments of a row share cells).
+- `shoot_sweep(start, direction, sweep)` is `mapply(rbind(shoot, sweep), shoot(start,
+  direction))`. The line from `start` leaves the window (42 steps), so the window plane of
+  `shoot` has lost the cells whose own shoots come back into the grid; here every window cell
+  q is tested for q = start + t*u + k*v (u, v the steps of the two lines, t and k within
+  their lengths), so no cell is lost.
+"""
+import jax.numpy as jnp
+
+from jaxbatt.dsl_jax import arithmetic, containers, functional, patches
+from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
+from jaxbatt.dsl_jax.values import Indices
+
+__all__ = ["connect_aligned", "shoot_sweep"]
+
+
+def connect_aligned(a, b, vertical: bool, horizontal: bool):
+    """mfilter(prapply(connect, a, b), P): the union of the vertical (if `vertical`) and
+    horizontal (if `horizontal`) segments between a cell of a and a cell of b (P is vline,
+    hline, or either of them). Indices a and b give an Indices on the tier's window; other
+    values take the primitives' own path."""
+    if not (isinstance(a, Indices) and isinstance(b, Indices)):
+        predicate = _line_predicate(vertical, horizontal)
+        return containers.mfilter(functional.prapply(patches.connect, a, b), predicate)
+    patches._same_window(a, b, "connect_aligned")
+    mask = jnp.zeros_like(a.mask)
+    if horizontal:
+        mask = mask | _row_spans(a.mask, b.mask)
+    if vertical:
+        mask = mask | _row_spans(a.mask.T, b.mask.T).T
+    return Indices(mask, a.margin)
+
+
+def _line_predicate(vertical, horizontal):
+    if vertical and horizontal:
+        return functional.fork(arithmetic.either, patches.vline, patches.hline)
+    return patches.vline if vertical else patches.hline
+
+
+def _row_spans(a, b):
+    """bool[P, P]: per row holding cells of both masks, the cells from the row's leftmost to
+    its rightmost cell of either."""
+    both = a.any(axis=1) & b.any(axis=1)
+    either = a | b
+    cols = jnp.arange(a.shape[1], dtype=jnp.int32)
+    left = jnp.min(jnp.where(either, cols, a.shape[1]), axis=1)
+    right = jnp.max(jnp.where(either, cols, -1), axis=1)
+    return both[:, None] & (cols[None, :] >= left[:, None]) & (cols[None, :] <= right[:, None])
+
+
+def _shoot_line(direction):
+    """(step int32[2], cells int32[]) of shoot(., direction): the unit step of connect's
+    segment to start + 42 * direction and its number of cells (0: connect's empty set for
+    a segment that is not horizontal, vertical or diagonal)."""
+    d = _pair(direction)
+    reach = _SHOOT_REACH * d
+    aligned = (d[0] == 0) | (d[1] == 0) | (jnp.abs(d[0]) == jnp.abs(d[1]))
+    cells = jnp.where(aligned, jnp.max(jnp.abs(reach)) + 1, 0)
+    return jnp.sign(d).astype(jnp.int32), cells.astype(jnp.int32)
+
+
+def _along(d0, d1, step):
+    """(on the line, position): whether offset (d0, d1) is r * step for an integer r, and r
+    (step: a nonzero unit step)."""
+    r = jnp.where(step[0] != 0, d0 * step[0], d1 * step[1])
+    return (d0 == r * step[0]) & (d1 == r * step[1]), r
+
+
+def shoot_sweep(start, direction, sweep) -> Indices:
+    """mapply(rbind(shoot, sweep), shoot(start, direction)): every cell start + t*u + k*v
+    with t < n and k < m (u, n: step and cells of the first line; v, m: of each shot)."""
+    start = _pair(start)
+    u, n = _shoot_line(direction)
+    v, m = _shoot_line(sweep)
+    rr, cc, margin = _window()
+    d0, d1 = rr - start[0], cc - start[1]
+    u_moves, v_moves = jnp.any(u != 0), jnp.any(v != 0)
+    det = u[0] * v[1] - u[1] * v[0]
+    # Steps not parallel: one (t, k) solves the 2x2 system, when it is integral.
+    t_num, k_num = d0 * v[1] - d1 * v[0], u[0] * d1 - u[1] * d0
+    safe = jnp.where(det == 0, 1, det)
+    t, k = t_num // safe, k_num // safe
+    crossing = (det != 0) & (t * safe == t_num) & (k * safe == k_num) & (t >= 0) & (t < n) & (k >= 0) & (k < m)
+    # Parallel (or still) steps: offsets r * w along the moving step w, r within the reach of
+    # t + k (same direction) or t - k (opposite directions).
+    w = jnp.where(u_moves, u, v)
+    on_line, r = _along(d0, d1, w)
+    same = jnp.all(u == v) | ~u_moves | ~v_moves
+    t_span = jnp.where(u_moves, n - 1, 0)
+    k_span = jnp.where(v_moves, m - 1, 0)
+    low = jnp.where(same, 0, -k_span)
+    high = jnp.where(same, t_span + k_span, t_span)
+    still = ~u_moves & ~v_moves
+    parallel = (det == 0) & jnp.where(still, (d0 == 0) & (d1 == 0), on_line & (r >= low) & (r <= high))
+    mask = (crossing | parallel) & (n > 0) & (m > 0)
+    # The union is the lattice parallelogram of its four corners: inside the window iff they are.
+    lo, hi = rr[0, 0], rr[-1, 0]
+    corners = [start + a * (n - 1) * u + c * (m - 1) * v for a in (0, 1) for c in (0, 1)]
+    inside = jnp.all(jnp.stack([(x >= lo) & (x <= hi) for x in corners]))
+    clipped = (n > 0) & (m > 0) & ~inside
+    return Indices(mask, margin, clipped)

@@ -1,0 +1,122 @@
+"""codegen.rewrite: fused steps in place of compositions, and the same values end to end."""
+import numpy as np
+import pytest
+
+from jaxbatt import engine
+from jaxbatt.codegen import emit, rewrite
+from jaxbatt.codegen.parse import parse_source
+from jaxbatt.codegen.reference import run_program
+from jaxbatt.data import as_tuple_grid
+from jaxbatt.dsl_jax import values
+from tests.arc_samples import sample_grids
+
+SOURCE = '''
+def solve_rows_and_columns(I):
+    x1 = ofcolor(I, ONE)
+    x2 = prapply(connect, x1, x1)
+    x3 = fork(either, vline, hline)
+    x4 = mfilter(x2, x3)
+    O = underfill(I, EIGHT, x4)
+    return O
+
+def solve_columns_between_colours(I):
+    x1 = ofcolor(I, TWO)
+    x2 = leastcolor(I)
+    x3 = ofcolor(I, x2)
+    x4 = prapply(connect, x1, x3)
+    x5 = mfilter(x4, vline)
+    x6 = mfilter(x4, hline)
+    x7 = fill(I, THREE, x5)
+    O = fill(x7, FOUR, x6)
+    return O
+
+def solve_pairs_also_counted(I):
+    x1 = ofcolor(I, ONE)
+    x2 = prapply(connect, x1, x1)
+    x3 = mfilter(x2, hline)
+    x4 = size(x2)
+    O = fill(I, x4, x3)
+    return O
+
+def solve_sweep_left(I):
+    x1 = objects(I, T, F, T)
+    x2 = first(x1)
+    x3 = urcorner(x2)
+    x4 = shoot(x3, UP_RIGHT)
+    x5 = rbind(shoot, LEFT)
+    x6 = mapply(x5, x4)
+    O = fill(I, THREE, x6)
+    return O
+
+def solve_sweep_from_the_corner(I):
+    x1 = index(I, ORIGIN)
+    x2 = ofcolor(I, x1)
+    x3 = lrcorner(x2)
+    x4 = shoot(x3, NEG_UNITY)
+    x5 = rbind(shoot, DOWN)
+    x6 = mapply(x5, x4)
+    x7 = fill(I, SIX, x6)
+    O = fill(x7, SEVEN, x4)
+    return O
+
+def solve_unrelated(I):
+    x1 = ofcolor(I, ONE)
+    x2 = rbind(shoot, LEFT)
+    x3 = mapply(x2, x1)
+    O = fill(I, TWO, x3)
+    return O
+'''
+
+
+@pytest.fixture(scope="module")
+def programs():
+    parsed = parse_source(SOURCE, "rewrite_cases.py")
+    assert parsed.errors == []
+    return {p.name: p for p in parsed.programs}
+
+
+def _calls(program):
+    return [s.func.name for s in program.steps]
+
+
+def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
+    fused = {name: rewrite.fuse(p) for name, p in programs.items()}
+    assert _calls(fused["solve_rows_and_columns"]) == ["ofcolor", "connect_aligned", "underfill"]
+    assert _calls(fused["solve_columns_between_colours"]) == [
+        "ofcolor", "leastcolor", "ofcolor", "connect_aligned", "connect_aligned", "fill", "fill"]
+    # The pairs are read by size too: prapply stays.
+    assert _calls(fused["solve_pairs_also_counted"]) == ["ofcolor", "prapply", "connect_aligned", "size", "fill"]
+    # The line is filled too: shoot stays; rbind goes.
+    assert _calls(fused["solve_sweep_from_the_corner"]) == [
+        "index", "ofcolor", "lrcorner", "shoot", "shoot_sweep", "fill", "fill"]
+    assert _calls(fused["solve_sweep_left"]) == ["objects", "first", "urcorner", "shoot_sweep", "fill"]
+    assert fused["solve_unrelated"] is programs["solve_unrelated"]
+    step = fused["solve_columns_between_colours"].steps[3]
+    assert (step.target, step.line, [getattr(a, "value", getattr(a, "name", None)) for a in step.args]) == (
+        "x5", programs["solve_columns_between_colours"].steps[4].line, ["x1", "x3", True, False])
+
+
+def test_the_emitted_module_calls_the_fused_steps(programs):
+    source = emit.emit([programs["solve_sweep_left"], programs["solve_rows_and_columns"]])
+    assert "collect_step(shoot_sweep," in source and "collect_step(connect_aligned," in source
+    assert "prapply" not in source
+
+
+def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
+    grids = [np.asarray(g, np.int8) for g in sample_grids(48, seed=5)]
+    lanes = [engine.Lane(g) for g in grids]
+    ordered = list(programs.values())
+    outcomes = engine.evaluate(ordered, lanes, engine.EngineConfig(tiers=(values.TINY, values.SMALL)))
+    for program in ordered:
+        outcome = outcomes[program.name]
+        for b, grid in enumerate(grids):
+            ok, expected = run_program(program, as_tuple_grid(grid))[program.outputs[0][0]]
+            got = outcome.outputs[b]
+            got = as_tuple_grid(got) if isinstance(got, np.ndarray) else got
+            assert got == (expected if ok else None), f"{program.name} lane {b} via {outcome.paths[b]}"
+    # The fused steps hold every lane whose grid fits the SMALL canvas (solve_sweep_left's
+    # objects() still overflows on grids of more than K objects).
+    held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
+    for name in ("solve_rows_and_columns", "solve_columns_between_colours", "solve_sweep_from_the_corner"):
+        assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
+    assert outcomes["solve_sweep_left"].paths.count("jax") >= 40

@@ -1,0 +1,143 @@
+"""dsl_jax fused steps against the dsl_py compositions they replace (see dsl_jax/fused.py).
+
+Real ARC grids give the cells (ofcolor of each colour), seeded random sets add off-grid
+cells; the harness runs eager, jit and vmap. shoot_sweep's lines leave the window, so it is
+checked through `fill` (which reads grid cells only) and, directly, by its window cells and
+clipped flag against the whole reference set.
+"""
+import itertools
+import random
+
+import jax
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jaxbatt import dsl_py as P
+from jaxbatt.dsl_jax import flags, fused, testing, values
+from tests.arc_samples import arc1_training_grids
+
+PREDICATES = {  # (vertical, horizontal) -> the mfilter condition of the composition
+    (True, False): P.vline,
+    (False, True): P.hline,
+    (True, True): P.fork(P.either, P.vline, P.hline),
+}
+DIRECTIONS = [(0, 1), (1, 0), (0, -1), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1), (0, 0),
+              (1, 2), (2, 2), (0, 3), (-2, 0)]
+
+
+def _small_grids(n, seed=0):
+    """`n` real grids that fit the TINY canvas (12 x 12)."""
+    grids = [g for g in arc1_training_grids() if max(len(g), len(g[0])) <= values.TINY.canvas]
+    return random.Random(seed).sample(grids, n)
+
+
+def _random_cells(rng, n, low=-4, high=14):
+    return frozenset((rng.randrange(low, high), rng.randrange(low, high)) for _ in range(n))
+
+
+def _cell_pairs():
+    rng = random.Random(7)
+    pairs = []
+    for grid in _small_grids(6):
+        by_colour = [P.ofcolor(grid, c) for c in sorted(P.palette(grid))]
+        pairs += [(a, a) for a in by_colour] + list(itertools.combinations(by_colour, 2))[:4]
+    pairs += [(_random_cells(rng, rng.randrange(0, 40)), _random_cells(rng, rng.randrange(0, 40)))
+              for _ in range(30)]
+    pairs += [(frozenset(), frozenset({(1, 1)})), (frozenset({(2, 2)}), frozenset({(2, 2)}))]
+    return pairs
+
+
+_connect_aligned = {key: (lambda a, b, key=key: fused.connect_aligned(a, b, *key)) for key in PREDICATES}
+
+
+@pytest.mark.parametrize("key", sorted(PREDICATES))
+def test_connect_aligned_is_mfilter_of_prapply_connect(key):
+    predicate = PREDICATES[key]
+    summary = testing.check_primitive(
+        "connect_aligned", _cell_pairs(), kinds=("Indices", "Indices"), tier=values.TINY,
+        fn=_connect_aligned[key], reference=lambda a, b: P.mfilter(P.prapply(P.connect, a, b), predicate))
+    assert summary.inexact == 0 and summary.exact >= 3 * 40, summary
+
+
+def _sweep_fill(grid, start, direction, sweep):
+    return P.fill(grid, 5, P.mapply(P.rbind(P.shoot, sweep), P.shoot(start, direction)))
+
+
+def _sweep_fill_jax(grid, start, direction, sweep):
+    from jaxbatt import dsl_jax
+    return dsl_jax.fill(grid, 5, fused.shoot_sweep(start, direction, sweep))
+
+
+def _sweep_cases(count, seed):
+    rng = random.Random(seed)
+    grids = _small_grids(8)
+    return [(rng.choice(grids), (rng.randrange(-10, 24), rng.randrange(-10, 24)), rng.choice(DIRECTIONS),
+             rng.choice(DIRECTIONS)) for _ in range(count)]
+
+
+def test_shoot_sweep_fills_what_the_composition_fills():
+    summary = testing.check_primitive("shoot_sweep", _sweep_cases(60, 1), tier=values.TINY,
+                                      fn=_sweep_fill_jax, reference=_sweep_fill)
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+
+
+def _check_sweep_window(cases, tier):
+    """shoot_sweep's window cells and clipped flag against the whole reference set."""
+    run = jax.jit(jax.vmap(lambda s, d, e: flags.collect(fused.shoot_sweep, s, d, e)))
+    with values.use_tier(tier):
+        out, ok, exact = run(*(np.array([c[i] for c in cases], np.int32) for i in range(3)))
+    low, high = -tier.margin, tier.canvas + tier.margin - 1
+    for lane, (start, direction, sweep) in enumerate(cases):
+        expected = P.mapply(P.rbind(P.shoot, sweep), P.shoot(start, direction))
+        inside = {(i, j) for i, j in expected if low <= i <= high and low <= j <= high}
+        got = {(int(i) + low, int(j) + low) for i, j in zip(*np.nonzero(np.asarray(out.mask[lane])))}
+        where = f"shoot_sweep{(start, direction, sweep)}"
+        assert got == inside, where
+        assert bool(out.clipped[lane]) == (len(inside) != len(expected)), where
+        # A clipped value leaving flags.collect is not exact (clipping.py); fill takes it.
+        assert bool(ok[lane]) and bool(exact[lane]) == (len(inside) == len(expected)), where
+
+
+def test_shoot_sweep_window_and_clipped_flag():
+    rng = random.Random(3)
+    cases = [((rng.randrange(-12, 26), rng.randrange(-12, 26)), d, e)
+             for d, e in itertools.product(DIRECTIONS, DIRECTIONS)]
+    _check_sweep_window(cases, values.TINY)
+
+
+_direction = st.sampled_from(DIRECTIONS)
+_start = st.tuples(st.integers(-30, 60), st.integers(-30, 60))
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.tuples(_start, _direction, _direction), min_size=64, max_size=64))
+def test_hypothesis_shoot_sweep(cases):
+    _check_sweep_window(cases, values.SMALL)
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.lists(st.tuples(st.frozensets(st.tuples(st.integers(-5, 16), st.integers(-5, 16)), max_size=30),
+                          st.frozensets(st.tuples(st.integers(-5, 16), st.integers(-5, 16)), max_size=30)),
+                min_size=8, max_size=8))
+def test_hypothesis_connect_aligned(pairs):
+    summary = testing.check_primitive(
+        "connect_aligned", pairs, kinds=("Indices", "Indices"), tier=values.TINY,
+        fn=_connect_aligned[(True, True)],
+        reference=lambda a, b: P.mfilter(P.prapply(P.connect, a, b), PREDICATES[(True, True)]))
+    assert summary.inexact == 0, summary
+
+
+def test_connect_aligned_of_objects_fails_to_trace_as_prapply_connect_does():
+    """Objects are not cells: dsl_py's connect raises on them, and neither the composition
+    nor the fused step traces (the engine then runs the program on the reference)."""
+    from jaxbatt import dsl_jax
+    obj = frozenset({(3, (1, 2)), (3, (1, 4))})
+    with pytest.raises(TypeError):
+        P.mfilter(P.prapply(P.connect, obj, obj), P.vline)
+    with values.use_tier(values.TINY):
+        padded, _ = values.from_py(obj, None, values.TINY)
+        with pytest.raises(TypeError):
+            flags.collect(dsl_jax.prapply, dsl_jax.connect, padded, padded)
+        with pytest.raises(TypeError):
+            flags.collect(fused.connect_aligned, padded, padded, True, False)
