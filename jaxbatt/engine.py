@@ -73,9 +73,13 @@ def _is_large(tier: values.Tier) -> bool:
 @dataclasses.dataclass
 class EngineConfig:
     tiers: Optional[Sequence[values.Tier]] = None  # None: default_tiers()
-    group_size: int = 8  # programs per compiled function
+    group_size: int = 8  # programs per compiled function at the first tier that runs them
     min_batch: int = 8  # batches are padded to a power of two at least this large
-    large_batch: int = 4  # lanes per call after the first tier: its values are much larger
+    # Lanes per call at later tiers, where each program runs alone on its own pending lanes,
+    # every call padded to this size (one executable per program and tier). None: 32 on a
+    # CPU, 256 on an accelerator.
+    later_batch: Optional[int] = None
+    large_batch: int = 4  # the same at tiers larger than SMALL: their values are much larger
     cache_dir: Optional[str] = None  # generated modules and XLA's persistent cache
     force_reference: bool = False  # skip JAX entirely (for testing the fallback)
     # A guarded batt line (try/except) whose call fails: "fail" fails what depends on it;
@@ -95,6 +99,8 @@ class EngineConfig:
     def __post_init__(self):
         if self.tiers is None:
             self.tiers = default_tiers()
+        if self.later_batch is None:
+            self.later_batch = 32 if jax.default_backend() == "cpu" else 256
         if self.failed_lines not in FAILED_LINES:
             raise ValueError(f"failed_lines must be one of {FAILED_LINES}, not {self.failed_lines!r}")
 
@@ -308,7 +314,7 @@ class CompiledGroup:
 # (hundreds each on XLA:CPU): only the most recently used MAX_COMPILED_GROUPS stay, fewer
 # while the process holds more than half the mappings Linux allows it (past the limit the
 # next compile fails and XLA:CPU aborts); the others reload from the executable cache.
-MAX_COMPILED_GROUPS = 32
+MAX_COMPILED_GROUPS = 160
 _compiled_groups = collections.OrderedDict()
 _compiled_groups_lock = threading.Lock()
 
@@ -477,8 +483,14 @@ def _run_reference(programs, lanes, config, outcomes, pending, progress):
 
 
 def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
-    """The group's pending lanes through the ladder from config.tiers[first_tier]. A group
-    that fails at a tier (trace, compile, memory) goes on program by program from that tier;
+    """The group's pending lanes through the ladder from config.tiers[first_tier].
+
+    Programs share a compiled function at the first tier that runs them (all programs on all
+    lanes); after it, each program goes on alone with the lanes it left pending (in calls of
+    config.later_batch lanes), so a program that leaves many lanes (a grid that grows past the
+    canvas, a capacity overflow) does not take the group's other programs along: measured on
+    the CPU battery, later tiers then compute half as many (program, lane) pairs. A group that
+    fails at a tier (trace, compile, memory) also goes on program by program from that tier;
     a single program goes on to the next tier, the reason kept if lanes remain pending."""
     failures = []
     for tier_index in range(first_tier, len(config.tiers)):
@@ -500,8 +512,9 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
             # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
             # and any call over the memory budget runs again on fewer lanes.
             large = _is_large(tier)
-            step = config.large_batch if large else len(todo)
-            min_batch = config.large_batch if large else config.min_batch
+            later = tier_index > 0
+            step = config.large_batch if large else config.later_batch if later else len(todo)
+            min_batch = step if later else config.min_batch
             chunks, parts, done = [], [], 0
             while done < len(todo):
                 step = min(step, compiled.max_lanes or step)
@@ -545,5 +558,9 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
         wall = time.perf_counter() - start - compile_seconds
         for program in group:
             outcomes[program.name].path_seconds[path] += wall / len(group)
+        if len(group) > 1 and tier_index + 1 < len(config.tiers):
+            for program in group:
+                _run_group([program], lanes, config, outcomes, pending, tier_index + 1)
+            return
     if failures and pending[group[0].name]:
         outcomes[group[0].name].trace_error = "; ".join(failures)
