@@ -6,7 +6,8 @@ The reference is dsl_py in a process pool over --reference_procs cores, with a t
 evaluation, as a user runs a battery today. jaxbatt runs the same programs on the same grids;
 the outputs are compared lane by lane (any difference fails the run). Prints a table, writes
 JSON and a PNG (throughput against batch size) to --output_dir; the last line is
-`speedup_vs_reference: X` (warm jaxbatt at the largest batch size / reference).
+`speedup_vs_reference: X` (warm jaxbatt at the largest batch size / reference, each the
+median of --repeats timed runs).
 """
 import json
 import multiprocessing
@@ -14,6 +15,7 @@ import os
 import resource
 import shutil
 import signal
+import statistics
 import sys
 import tempfile
 import time
@@ -36,6 +38,9 @@ flags.DEFINE_string("pairing", "all", "all: every program on every grid")
 flags.DEFINE_string("tiers", None, "tier ladder as canvas,margin,capacity;... (default: the engine's)")
 flags.DEFINE_integer("large_batch", None, "lanes per call after the first tier (default: the engine's)")
 flags.DEFINE_integer("limit_programs", 0, "only the first N programs (0: all)")
+flags.DEFINE_integer("repeats", 3, "timed runs of the reference and of jaxbatt at each batch size; the median "
+                     "counts (a 2-core machine's figures vary by 20% from run to run)")
+flags.DEFINE_integer("later_batch", None, "lanes per call at later tiers (default: the engine's)")
 flags.DEFINE_bool("warm_start", True, "also measure a warm start (executables from the persistent cache)")
 
 
@@ -140,9 +145,13 @@ def main(argv):
     print(f"{len(programs)} programs x {len(grids)} grids = {evaluations} evaluations; "
           f"backend {jax.default_backend()} ({len(jax.devices())} device(s))", flush=True)
 
-    reference_rows, reference_seconds = run_reference(programs, grids, FLAGS.reference_procs, FLAGS.timeout)
+    reference_times = []
+    for _ in range(FLAGS.repeats):
+        reference_rows, seconds = run_reference(programs, grids, FLAGS.reference_procs, FLAGS.timeout)
+        reference_times.append(seconds)
+        print(f"reference: {seconds:.1f} s", flush=True)
+    reference_seconds = statistics.median(reference_times)
     timeouts = sum(v == "timeout" for row in reference_rows for v in row)
-    print(f"reference: {reference_seconds:.1f} s", flush=True)
 
     config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache,
                                  reference_procs=FLAGS.reference_procs)
@@ -152,6 +161,8 @@ def main(argv):
         config.tiers = tuple(Tier(f"tier{i}", *t) for i, t in enumerate(ladder))
     if FLAGS.large_batch:
         config.large_batch = FLAGS.large_batch
+    if FLAGS.later_batch:
+        config.later_batch = FLAGS.later_batch
     largest = batch_sizes[-1]
     cold, cold_seconds = run_jaxbatt(programs, grids, largest, config)
     cold_compile = sum(o.compile_seconds for o in cold.values())
@@ -169,9 +180,13 @@ def main(argv):
             # Compile this size's executables: a tier gets a varying share of each chunk's
             # lanes (those whose grids fit it), so chunks need several bucket sizes.
             run_jaxbatt(programs, grids, batch_size, config)
-        outcomes, seconds = run_jaxbatt(programs, grids, batch_size, config)
-        sweep[batch_size] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds}
-        print(f"jaxbatt warm @ batch {batch_size}: {seconds:.2f} s", flush=True)
+        times = []
+        for _ in range(FLAGS.repeats):
+            outcomes, seconds = run_jaxbatt(programs, grids, batch_size, config)
+            times.append(seconds)
+            print(f"jaxbatt warm @ batch {batch_size}: {seconds:.2f} s", flush=True)
+        seconds = statistics.median(times)
+        sweep[batch_size] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds, "runs": times}
     final = outcomes
     mismatches = []
     for j, program in enumerate(programs):
@@ -189,7 +204,7 @@ def main(argv):
         "programs": len(programs),
         "grids": len(grids),
         "evaluations": evaluations,
-        "reference": {"procs": FLAGS.reference_procs, "seconds": reference_seconds,
+        "reference": {"procs": FLAGS.reference_procs, "seconds": reference_seconds, "runs": reference_times,
                       "evaluations_per_second": reference_rate, "timeouts": timeouts},
         "jaxbatt": {"cold_compile_seconds": cold_compile, "cold_total_seconds": cold_seconds,
                     "warm_compile_seconds": warm_compile, "sweep": sweep,
@@ -206,12 +221,13 @@ def main(argv):
 
     total = max(1, sum(paths.values()))
     rows = [
-        ("reference evaluations/s", f"{reference_rate:.1f} ({FLAGS.reference_procs} procs, {timeouts} timeouts)"),
+        ("reference evaluations/s", f"{reference_rate:.1f} ({FLAGS.reference_procs} procs, {timeouts} timeouts, "
+                                    f"median of {FLAGS.repeats})"),
         *[(f"jaxbatt evaluations/s @ batch {b}", f"{s['evaluations_per_second']:.1f}") for b, s in sweep.items()],
         ("ratio jaxbatt/reference", f"{best_rate / reference_rate:.2f}x"),
         ("cold compile", f"{cold_compile:.1f} s"),
         ("warm compile (persistent cache)", "not measured" if warm_compile is None else f"{warm_compile:.1f} s"),
-        ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s"),
+        ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s (median of {FLAGS.repeats})"),
         ("peak host memory", f"{peak_mib:.0f} MiB"),
         *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%), {path_seconds[p]:.2f} s") for p, n in paths.items()],
         ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),

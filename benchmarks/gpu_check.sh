@@ -28,7 +28,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>
 start=$(date +%s)
 # The large tier gets big calls on a GPU (the memory budget splits any call that is too big).
 timeout "${BENCH_SECONDS:-300}" python3 benchmarks/bench_battery.py --dataset arc2-training \
-  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false \
+  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false --repeats 1 \
   --output_dir "$OUT_DIR" 2>&1 | grep -v "slow_operation_alarm\|onstant.folding\|file a bug\|^\*\*\*\|^  %\|^$" \
   | tee "$OUT_DIR/bench.log"
 bench_rc=$?
