@@ -107,6 +107,40 @@ def test_a_program_that_fails_at_one_tier_goes_on_to_the_next(arc1, solvers, mon
             assert outcome.trace_error is None
 
 
+def test_later_tiers_run_each_program_alone_on_its_own_lanes(arc1, solvers, tmp_path, monkeypatch):
+    """A group shares the first tier; after it, each program runs alone, in calls padded to
+    later_batch, on the lanes it left: a program exact at the first tier is not run again."""
+    engine.clear_compiled()
+    calls = []
+    call = engine.CompiledGroup.__call__
+
+    def recorded(self, lanes, min_batch):
+        calls.append((tuple(p.name for p in self.programs), self.tier.name, len(lanes)))
+        return call(self, lanes, min_batch)
+
+    monkeypatch.setattr(engine.CompiledGroup, "__call__", recorded)
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:6]])
+    by_name = {p.name: p for p in solvers.programs}
+    # Grows a 3x3 grid to 9x9 and 10x10 grids past the tiny canvas; keeps the grid's size.
+    programs = [by_name["solve_007bbfb7"], by_name["solve_0d3d703e"]]
+    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path), later_batch=8)
+    outcomes = engine.evaluate(programs, lanes, config)
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    compiled = {(tuple(p.name for p in key[0]), key[1].name): group
+                for key, group in engine._compiled_groups.items() if isinstance(group, engine.CompiledGroup)}
+    names = tuple(p.name for p in programs)
+    assert (names, "tiny") in compiled and (names, "small") not in compiled
+    fits_tiny = [max(lane.grid.shape) <= values.TINY.canvas for lane in lanes]
+    assert any(fits_tiny) and not all(fits_tiny)
+    for name in names:
+        assert set(compiled[((name,), "small")].compiled) == {8}
+    # 0d3d703e's grids keep their size: at the small tier it runs on the larger grids only.
+    assert all(path == "jax" for path in outcomes["solve_0d3d703e"].paths)
+    small = {name: sum(n for group, tier, n in calls if group == (name,) and tier == "small") for name in names}
+    assert small["solve_0d3d703e"] == fits_tiny.count(False)
+    assert small["solve_007bbfb7"] > small["solve_0d3d703e"]
+
+
 def test_the_mapping_count_is_read_from_proc():
     use = engine._mapping_use()
     if use is None:
