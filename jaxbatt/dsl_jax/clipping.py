@@ -1,10 +1,13 @@
-"""Clipped patches: lines that leave the window, kept exact where only grid cells matter.
+"""Clipped patches: lines and shifted copies that leave the window, kept exact where only
+grid cells matter.
 
 `shoot` draws 43 cells (arc-dsl's reach of 42 steps), so from most grid cells its line runs
 far beyond the tier's window (the canvas and its margin ring). Storing those cells would
 need a window several times larger for every patch of a program; instead `connect` and
 `shoot` keep the cells inside the window and set the patch's `clipped` flag (a bool
-leaf of Indices and Object: cells outside the window were dropped). The window contains
+leaf of Indices and Object: cells outside the window were dropped). `shift` (so also
+`normalize`, and mapply of lbind(shift, patch)) does the same with the cells it moves out of
+the window: a copy shifted far off the grid, then painted, stays exact. The window contains
 every grid cell, so the dropped cells are off-grid, and a clipped patch is exact for the
 primitives whose result reads only grid cells:
 

@@ -233,8 +233,10 @@ def recolor(value, patch) -> Object:
 
 
 def shift(patch, directions):
-    """The patch moved by (drow, dcol): the plane translated; a cell pushed out of the
-    window makes it inexact. dsl_py ignores the offset of an empty patch."""
+    """The patch moved by (drow, dcol): the plane translated. Cells pushed out of the window
+    are dropped and make it clipped, as a line leaving the window (see clipping.py: exact
+    where only grid cells are read, e.g. painted). dsl_py ignores the offset of an empty
+    patch."""
     present = _present(patch)
     if values.is_int(directions):  # dsl_py cannot unpack an int unless the patch is empty
         flags.require(~present.any())
@@ -242,11 +244,9 @@ def shift(patch, directions):
     di, dj = _pair(directions)
     if isinstance(patch, Indices):
         moved = _translate(patch.mask, di, dj, False)
-        flags.fits(_count(moved) == _count(present))
-        return Indices(moved, patch.margin)
+        return Indices(moved, patch.margin, (_count(moved) != _count(present)) | patch.clipped)
     moved = _translate(patch.colour, di, dj, jnp.int8(-1))
-    flags.fits(_count(moved >= 0) == _count(present))
-    return Object(moved, patch.margin)
+    return Object(moved, patch.margin, (_count(moved >= 0) != _count(present)) | patch.clipped)
 
 
 # lbind(shift, patch) is the function loc -> shift(patch, loc): functional.lbind marks it
@@ -257,8 +257,9 @@ shift.moves_its_first_argument = True
 def shifted_copies(patch, locations: Indices, budget: int):
     """mapply(lbind(shift, patch), locations): the union of the patch moved by each location
     (the Minkowski sum of the two cell sets). The smaller side, up to `budget` cells, moves
-    the other's plane once per cell. More cells on both sides, a cell moved out of the
-    window, or two colours at one position (an Object cannot hold both): not exact."""
+    the other's plane once per cell. Cells moved out of the window make the union clipped,
+    as shift does; more cells on both sides, or two colours at one position (an Object
+    cannot hold both): not exact."""
     _same_window(patch, locations, "shifted_copies")
     present = _present(patch)
     move_patch = _count(locations.mask) <= _count(present)  # fewer locations than cells
@@ -271,15 +272,15 @@ def shifted_copies(patch, locations: Indices, budget: int):
     if isinstance(patch, Indices):
         base = jnp.where(move_patch, patch.mask, locations.mask)
         moved = jax.vmap(lambda i, j: _translate(base, i, j, False))(di, dj)
-        flags.fits(jnp.all(~real | (jnp.sum(moved, axis=(1, 2)) == _count(base))))
-        return values.union_patches(Indices(moved, m), real)
+        lost = jnp.sum(moved, axis=(1, 2)) != _count(base)
+        return values.union_patches(Indices(moved, m, lost), real)
     # An Object: its colours move with it, or each of its cells carries its colour.
     base = jnp.where(move_patch, patch.colour, jnp.where(locations.mask, 0, -1)).astype(jnp.int32)
     tint = jnp.where(move_patch, 0, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32))
     moved = jax.vmap(lambda i, j: _translate(base, i, j, -1))(di, dj)
     moved = jnp.where(moved >= 0, moved + tint[:, None, None], -1)
-    flags.fits(jnp.all(~real | (jnp.sum(moved >= 0, axis=(1, 2)) == _count(base >= 0))))
-    return values.union_patches(Object(moved.astype(jnp.int8), m), real)
+    lost = jnp.sum(moved >= 0, axis=(1, 2)) != _count(base >= 0)
+    return values.union_patches(Object(moved.astype(jnp.int8), m, lost), real)
 
 
 def normalize(patch):

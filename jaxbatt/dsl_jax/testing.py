@@ -12,6 +12,7 @@ exactly where the reference raises, and to_py(output) == reference output otherw
 Lanes with exact=False are counted, never compared. Shapes and dtypes of jit and vmap
 outputs are checked against the eager ones with chex.
 """
+import collections
 import dataclasses
 from collections import defaultdict
 
@@ -88,13 +89,20 @@ def _short(value, limit=300):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-_callers = {}
+# Most recently used callers (a test process checks hundreds of primitives and compositions;
+# each caller's executables hold memory mappings, which Linux bounds per process).
+MAX_CALLERS = 256
+_callers = collections.OrderedDict()
 
 
 def _caller(jax_fn, tier, where, static_values, n):
     """One function per (primitive, static arguments), so jit reuses its compilations."""
     key = (jax_fn, tier, where, tuple(id(v) for v in static_values), n)
-    if key not in _callers:
+    if key in _callers:
+        _callers.move_to_end(key)
+    else:
+        while len(_callers) >= MAX_CALLERS:
+            _callers.popitem(last=False)
         def call(*dynamic):
             full, it_d, it_s = [], iter(dynamic), iter(static_values)
             for i in range(n):

@@ -104,3 +104,36 @@ def test_line_compositions_equal_the_reference_eager_jit_and_vmap(name):
         assert summary.inexact == 0, summary
     else:  # a line from inside the grid leaves the window for most directions
         assert summary.inexact > 0, summary
+
+
+def _shift_compositions(dsl):
+    """Copies moved by offsets d, e (far beyond the window for most cases), then painted or
+    counted: the copies' cells beyond the window are dropped and make them clipped."""
+    return {
+        "paint_far_shift": lambda g, d, e: dsl.paint(g, dsl.shift(dsl.asobject(g), d)),
+        "fill_shifted_copies": lambda g, d, e: dsl.fill(
+            g, 4, dsl.mapply(dsl.lbind(dsl.shift, dsl.ofcolor(g, 0)), dsl.insert(d, dsl.initset(e)))),
+        "paint_shifted_objects": lambda g, d, e: dsl.paint(
+            g, dsl.mapply(dsl.rbind(dsl.shift, d), dsl.objects(g, True, False, True))),
+        "size_of_far_shift": lambda g, d, e: dsl.size(dsl.shift(dsl.asobject(g), d)),
+    }
+
+
+def _shift_cases(n):
+    rng = random.Random(5)
+    low, high = -values.SMALL.margin, values.SMALL.canvas + values.SMALL.margin - 1
+    return [(grid, (rng.randint(low, high), rng.randint(low, high)), (rng.randint(low, high), rng.randint(low, high)))
+            for grid in sample_grids(n, seed=13)]
+
+
+@pytest.mark.parametrize("name", sorted(_shift_compositions(dsl_py)))
+def test_shifted_copies_beyond_the_window_equal_the_reference_where_painted(name):
+    cases = _shift_cases(24)
+    summary = testing.check_primitive(name, cases, fn=_shift_compositions(dsl_jax)[name],
+                                      reference=_shift_compositions(dsl_py)[name], kinds=("Grid", None, None))
+    if name in ("paint_far_shift", "fill_shifted_copies"):
+        assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    elif name == "paint_shifted_objects":  # grids of more than K objects are not held
+        assert summary.exact >= 2 * summary.cases, summary
+    else:  # the count needs the cells beyond the window
+        assert summary.inexact > 0 and summary.exact > 0, summary
