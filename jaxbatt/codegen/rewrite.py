@@ -4,13 +4,15 @@ compositions whose padded intermediate value is too large or has lost cells.
 The reference interpreter runs programs as written; emit.py emits `fuse(program)`. Rules,
 each replacing the step `t = ...` by one call with the same value:
 
-- `t = mfilter(x, p)` where `x = prapply(connect, a, b)` and p is vline, hline or a step
+- `t = mfilter(x, p)` where `x = prapply(connect, a, b)` (or `apply(fork(connect, first,
+  last), product(a, b))`, the same set) and p is vline, hline or a step
   `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
   `t = shoot_sweep(s, e, d)`.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, fork, rbind or shoot: those never raise on the arguments the fused steps accept
+prapply, product, apply, fork, rbind or shoot: a rule reads such steps only in the forms
+above, and those never raise on the arguments the fused steps accept
 (the fused step fails to trace on others, and the program then runs on the reference), so
 dropping them changes no program's flags. Other unused steps stay: they may fail the program.
 """
@@ -20,7 +22,7 @@ from typing import Dict, Optional
 from jaxbatt.codegen.ir import Const, Program, Ref, Step
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "fork", "rbind", "shoot"})
+_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot"})
 
 
 def fuse(program: Program) -> Program:
@@ -48,12 +50,25 @@ def fuse(program: Program) -> Program:
                 return True, True
         return None
 
+    def connected_pairs(arg):
+        """(a, b) of prapply(connect, a, b) or apply(fork(connect, first, last), product(a, b))."""
+        step = made_by(arg, "prapply")
+        if step is not None and len(step.args) == 3 and primitive(step.args[0], "connect"):
+            return step.args[1], step.args[2]
+        step = made_by(arg, "apply")
+        if step is None or len(step.args) != 2:
+            return None
+        ends, pairs = made_by(step.args[0], "fork"), made_by(step.args[1], "product")
+        if (ends is not None and pairs is not None and len(pairs.args) == 2
+                and [primitive(a, n) for a, n in zip(ends.args, ("connect", "first", "last"))] == [True] * 3):
+            return pairs.args[0], pairs.args[1]
+        return None
+
     def rewritten(step: Step) -> Optional[Step]:
         if primitive(step.func, "mfilter") and len(step.args) == 2:
-            pairs, lines = made_by(step.args[0], "prapply"), line_predicate(step.args[1])
-            if pairs is not None and lines is not None and len(pairs.args) == 3 and primitive(pairs.args[0], "connect"):
-                return dataclasses.replace(step, func=Ref("connect_aligned"),
-                                           args=(pairs.args[1], pairs.args[2], Const(lines[0]), Const(lines[1])))
+            pairs, lines = connected_pairs(step.args[0]), line_predicate(step.args[1])
+            if pairs is not None and lines is not None:
+                return dataclasses.replace(step, func=Ref("connect_aligned"), args=pairs + (Const(lines[0]), Const(lines[1])))
         if primitive(step.func, "mapply") and len(step.args) == 2:
             bound, line = made_by(step.args[0], "rbind"), made_by(step.args[1], "shoot")
             if (bound is not None and line is not None and len(bound.args) == 2 and len(line.args) == 2

@@ -30,6 +30,16 @@ def solve_columns_between_colours(I):
     O = fill(x7, FOUR, x6)
     return O
 
+def solve_product_of_cells(I):
+    x1 = ofcolor(I, ONE)
+    x2 = product(x1, x1)
+    x3 = fork(connect, first, last)
+    x4 = apply(x3, x2)
+    x5 = fork(either, hline, vline)
+    x6 = mfilter(x4, x5)
+    O = underfill(I, EIGHT, x6)
+    return O
+
 def solve_pairs_also_counted(I):
     x1 = ofcolor(I, ONE)
     x2 = prapply(connect, x1, x1)
@@ -84,6 +94,7 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     assert _calls(fused["solve_rows_and_columns"]) == ["ofcolor", "connect_aligned", "underfill"]
     assert _calls(fused["solve_columns_between_colours"]) == [
         "ofcolor", "leastcolor", "ofcolor", "connect_aligned", "connect_aligned", "fill", "fill"]
+    assert _calls(fused["solve_product_of_cells"]) == ["ofcolor", "connect_aligned", "underfill"]
     # The pairs are read by size too: prapply stays.
     assert _calls(fused["solve_pairs_also_counted"]) == ["ofcolor", "prapply", "connect_aligned", "size", "fill"]
     # The line is filled too: shoot stays; rbind goes.
@@ -117,6 +128,7 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     # The fused steps hold every lane whose grid fits the SMALL canvas (solve_sweep_left's
     # objects() still overflows on grids of more than K objects).
     held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
-    for name in ("solve_rows_and_columns", "solve_columns_between_colours", "solve_sweep_from_the_corner"):
+    for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
+                 "solve_sweep_from_the_corner"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
