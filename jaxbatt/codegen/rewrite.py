@@ -8,11 +8,13 @@ each replacing the step `t = ...` by one call with the same value:
   last), product(a, b))`, the same set) and p is vline, hline or a step
   `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
-  `t = shoot_sweep(s, e, d)`.
+  `t = shoot_sweep(s, e, d)`;
+- `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, apply, fork, rbind or shoot: a rule reads such steps only in the forms
-above, and those never raise on the arguments the fused steps accept
+prapply, product, apply, fork, rbind, shoot or merge: a rule reads such steps only in the
+forms above, and those never raise on the arguments the fused steps accept (paint_merged
+takes the primitives' path, merge included, on anything but a tuple of objects)
 (the fused step fails to trace on others, and the program then runs on the reference), so
 dropping them changes no program's flags. Other unused steps stay: they may fail the program.
 """
@@ -22,7 +24,7 @@ from typing import Dict, Optional
 from jaxbatt.codegen.ir import Const, Program, Ref, Step
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot"})
+_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "merge"})
 
 
 def fuse(program: Program) -> Program:
@@ -74,6 +76,10 @@ def fuse(program: Program) -> Program:
             if (bound is not None and line is not None and len(bound.args) == 2 and len(line.args) == 2
                     and primitive(bound.args[0], "shoot")):
                 return dataclasses.replace(step, func=Ref("shoot_sweep"), args=(line.args[0], line.args[1], bound.args[1]))
+        if primitive(step.func, "paint") and len(step.args) == 2:
+            merged = made_by(step.args[1], "merge")
+            if merged is not None and len(merged.args) == 1:
+                return dataclasses.replace(step, func=Ref("paint_merged"), args=(step.args[0], merged.args[0]))
         return None
 
     steps = [rewritten(s) or s for s in program.steps]

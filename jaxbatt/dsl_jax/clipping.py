@@ -32,7 +32,7 @@ import jax.numpy as jnp
 from jaxbatt.dsl_jax import flags
 from jaxbatt.dsl_jax.values import Indices, Object, clipped_in, is_static_false
 
-ABSORBING = frozenset({"fill", "paint", "underfill", "underpaint", "cover", "toobject"})
+ABSORBING = frozenset({"fill", "paint", "underfill", "underpaint", "cover", "toobject", "paint_merged"})
 PRESERVING = frozenset({"recolor", "combine", "merge", "toindices", "difference", "intersection",
                         "initset", "insert"})
 

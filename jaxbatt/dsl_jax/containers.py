@@ -1002,7 +1002,9 @@ def merge(containers):
         return _rebuild(flat, jnp.repeat(valid, 2), kind)
     if isinstance(items, tuple):
         return _unsupported(_empty_tuple())
-    return _failed(_empty_tuple())  # ints are not iterable
+    # Ints are not iterable: the reference raises unless there are none (merge(()) is ()).
+    flags.require(~jnp.any(valid))
+    return _rebuild(jnp.asarray(items, jnp.int32), jnp.zeros_like(valid), kind)
 
 
 def _concat_patches(patches, valid):

@@ -15,14 +15,18 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   `shoot` has lost the cells whose own shoots come back into the grid; here every window cell
   q is tested for q = start + t*u + k*v (u, v the steps of the two lines, t and k within
   their lengths), so no cell is lost.
+- `paint_merged(grid, patches)` is `paint(grid, merge(patches))`. merge of a tuple of
+  objects concatenates their cells (packing at most K cells per object, so larger objects
+  overflowed) and paint lets the last write win: here each cell takes the colour of the last
+  object holding it, whatever the objects' sizes.
 """
 import jax.numpy as jnp
 
-from jaxbatt.dsl_jax import arithmetic, containers, functional, patches
+from jaxbatt.dsl_jax import arithmetic, containers, functional, grids, patches
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
-from jaxbatt.dsl_jax.values import Indices
+from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "shoot_sweep"]
+__all__ = ["connect_aligned", "shoot_sweep", "paint_merged"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool):
@@ -110,3 +114,17 @@ def shoot_sweep(start, direction, sweep) -> Indices:
     inside = jnp.all(jnp.stack([(x >= lo) & (x <= hi) for x in corners]))
     clipped = (n > 0) & (m > 0) & ~inside
     return Indices(mask, margin, clipped)
+
+
+def paint_merged(grid, patches):
+    """paint(grid, merge(patches)): for a tuple of Objects (items colour int8[K, P, P]) every
+    cell painted with the colour of the last valid object holding it (clipped objects
+    lose only off-grid cells); other containers take the primitives' path."""
+    if not (isinstance(patches, Container) and patches.kind == "tuple" and isinstance(patches.items, Object)):
+        return grids.paint(grid, containers.merge(patches))
+    valid = patches.valid()
+    colour = jnp.where(valid[:, None, None], patches.items.colour, jnp.int8(-1))
+    last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)  # K - 1 where none holds it
+    top = jnp.take_along_axis(colour, last[None], axis=0)[0]
+    clipped = jnp.any(jnp.broadcast_to(patches.items.clipped, valid.shape) & valid)
+    return grids.paint(grid, Object(top, patches.items.margin, clipped))

@@ -69,6 +69,15 @@ def solve_sweep_from_the_corner(I):
     O = fill(x7, SEVEN, x4)
     return O
 
+def solve_larger_painted_last(I):
+    x1 = objects(I, T, T, T)
+    x2 = order(x1, size)
+    x3 = rbind(shift, DOWN)
+    x4 = apply(x3, x2)
+    x5 = merge(x4)
+    O = paint(I, x5)
+    return O
+
 def solve_unrelated(I):
     x1 = ofcolor(I, ONE)
     x2 = rbind(shoot, LEFT)
@@ -101,6 +110,7 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     assert _calls(fused["solve_sweep_from_the_corner"]) == [
         "index", "ofcolor", "lrcorner", "shoot", "shoot_sweep", "fill", "fill"]
     assert _calls(fused["solve_sweep_left"]) == ["objects", "first", "urcorner", "shoot_sweep", "fill"]
+    assert _calls(fused["solve_larger_painted_last"]) == ["objects", "order", "rbind", "apply", "paint_merged"]
     assert fused["solve_unrelated"] is programs["solve_unrelated"]
     step = fused["solve_columns_between_colours"].steps[3]
     assert (step.target, step.line, [getattr(a, "value", getattr(a, "name", None)) for a in step.args]) == (

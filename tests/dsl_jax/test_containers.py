@@ -380,3 +380,9 @@ def test_merge_of_a_python_tuple_of_patches():
     for args in [((OBJ_A, OBJ_B),), ((OBJ_B, OBJ_A),), ((frozenset({(1, 1)}), frozenset({(0, 0), (1, 1)})),)]:
         summary = testing.check_primitive("merge", [args], fn=merge_of_first_two)
         assert summary.exact == 2
+
+
+def test_merge_of_an_empty_container_is_empty_and_of_ints_raises():
+    """arc-dsl's merge(()) is (): no element to iterate (a container of ints raises)."""
+    summary = testing.check_primitive("merge", [((),), (frozenset(),), ((1, 2),), (frozenset({3}),)], batch=False)
+    assert summary.cases == 4 and summary.exact == 8 and summary.errors == 4, summary

@@ -141,3 +141,33 @@ def test_connect_aligned_of_objects_fails_to_trace_as_prapply_connect_does():
             flags.collect(dsl_jax.prapply, dsl_jax.connect, padded, padded)
         with pytest.raises(TypeError):
             flags.collect(fused.connect_aligned, padded, padded, True, False)
+
+
+def _object_tuples(count, seed):
+    """(grid, tuple of objects): a grid's objects, recoloured copies shifted onto their
+    neighbours (so later objects overwrite earlier ones), some larger than K cells."""
+    rng = random.Random(seed)
+    cases = []
+    for grid in _small_grids(count, seed=seed):
+        objs = list(P.objects(grid, False, True, False))[:8]
+        rng.shuffle(objs)
+        moved = [P.recolor(rng.randrange(10), P.shift(o, (rng.randint(-2, 2), rng.randint(-2, 2)))) for o in objs[:4]]
+        cases.append((grid, tuple(objs + moved)))
+    cases.append((_small_grids(1, seed=seed)[0], ()))
+    return cases
+
+
+def test_paint_merged_is_paint_of_merge_of_a_tuple():
+    cases = _object_tuples(16, 4)
+    assert any(len(o) > values.TINY.capacity for _, objs in cases for o in objs)  # merge packs <= K cells each
+    summary = testing.check_primitive("paint_merged", cases, tier=values.TINY, fn=fused.paint_merged,
+                                      reference=lambda g, objs: P.paint(g, P.merge(objs)))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases - 1, summary  # one case alone in its shape
+
+
+def test_paint_merged_of_a_frozenset_takes_the_primitives_path():
+    grid = _small_grids(1, seed=2)[0]
+    objs = P.objects(grid, True, False, True)
+    summary = testing.check_primitive("paint_merged", [(grid, objs)], tier=values.TINY, fn=fused.paint_merged,
+                                      reference=lambda g, o: P.paint(g, P.merge(o)), batch=False)
+    assert summary.cases == 1 and summary.exact + summary.inexact == 2, summary
