@@ -12,11 +12,12 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, apply, fork, rbind, shoot or merge: a rule reads such steps only in the
-forms above, and those never raise on the arguments the fused steps accept (paint_merged
-takes the primitives' path, merge included, on anything but a tuple of objects)
-(the fused step fails to trace on others, and the program then runs on the reference), so
-dropping them changes no program's flags. Other unused steps stay: they may fail the program.
+prapply, product, apply, fork, rbind, shoot or merge. A rule reads such steps only in the
+forms above, and in those forms they never raise where the fused step traces: on other
+arguments the fused step fails to trace (the program then runs on the reference) or, for
+paint_merged on anything but a tuple of objects, takes the primitives' path, merge
+included. So dropping them changes no program's flags; other unused steps stay (they may
+fail the program).
 """
 import dataclasses
 from typing import Dict, Optional

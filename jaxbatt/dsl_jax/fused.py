@@ -118,13 +118,13 @@ def shoot_sweep(start, direction, sweep) -> Indices:
 
 def paint_merged(grid, patches):
     """paint(grid, merge(patches)): for a tuple of Objects (items colour int8[K, P, P]) every
-    cell painted with the colour of the last valid object holding it (clipped objects
-    lose only off-grid cells); other containers take the primitives' path."""
+    cell painted with the colour of the last valid object holding it (paint reads grid cells
+    only, so clipped objects are exact here: clipping.ABSORBING); other containers take the
+    primitives' path."""
     if not (isinstance(patches, Container) and patches.kind == "tuple" and isinstance(patches.items, Object)):
         return grids.paint(grid, containers.merge(patches))
     valid = patches.valid()
     colour = jnp.where(valid[:, None, None], patches.items.colour, jnp.int8(-1))
     last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)  # K - 1 where none holds it
     top = jnp.take_along_axis(colour, last[None], axis=0)[0]
-    clipped = jnp.any(jnp.broadcast_to(patches.items.clipped, valid.shape) & valid)
-    return grids.paint(grid, Object(top, patches.items.margin, clipped))
+    return grids.paint(grid, Object(top, patches.items.margin))
