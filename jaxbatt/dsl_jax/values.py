@@ -619,8 +619,9 @@ def object_from_cells(cells, valid, tier: Tier = None) -> Object:
     flat = jnp.where(valid & inside, r * p + c, p * p)
     lo = jnp.full((p * p + 1,), 127, jnp.int32).at[flat].min(colours)
     hi = jnp.full((p * p + 1,), -1, jnp.int32).at[flat].max(colours)
+    lo, hi = lo[: p * p], hi[: p * p]  # the last slot collects the cells not kept
     flags.fits(jnp.all((lo == hi) | (hi < 0)))
-    plane = jnp.where(hi >= 0, hi, -1)[: p * p].astype(jnp.int8)
+    plane = jnp.where(hi >= 0, hi, -1).astype(jnp.int8)
     return Object(plane.reshape(p, p), m)
 
 

@@ -217,6 +217,19 @@ def test_merge_of_a_tuple_of_multicolour_objects_keeps_each_objects_cell_order()
     assert summary.cases == 12 and summary.exact >= 12 and summary.inexact >= 1, summary
 
 
+def test_filtering_cells_out_of_an_object_stays_exact():
+    """The cells an Object filter drops are no colour clash (they once were: a dropped
+    cell's colour met the -1 of padding in the scatter's spare slot)."""
+    cases = []
+    for grid in sample_grids(12, seed=5):
+        for obj in sorted(P.objects(grid, False, True, True), key=len)[-2:]:
+            if len(P.palette(obj)) > 1:
+                cases.append((obj, P.matcher(P.first, P.mostcolor(obj))))
+    summary = testing.check_primitive("sfilter", cases[:6], fn=lambda o, _: C.sfilter(
+        o, lambda cell: J.equality(J.first(cell), J.mostcolor(o))))
+    assert summary.cases >= 4 and summary.inexact == 0 and summary.exact >= 2 * summary.cases, summary
+
+
 def test_sfilter_compiles_once_across_batches():
     grids = sample_grids(8, seed=3)
     objs = [P.objects(g, True, False, False) for g in grids]
