@@ -107,6 +107,8 @@ def _count(x):
 
 
 def _take(items, k):
+    if isinstance(k, jax.core.Tracer):  # numpy leaves (a concrete container) take no tracer index
+        return jax.tree_util.tree_map(lambda leaf: jnp.asarray(leaf)[k], items)
     return jax.tree_util.tree_map(lambda leaf: leaf[k], items)
 
 

@@ -218,7 +218,8 @@ def is_static_false(x) -> bool:
     """x is a flag known to be False while tracing (Python, numpy or a concrete array)."""
     if isinstance(x, jax.core.Tracer):
         return False
-    return isinstance(x, (bool, np.bool_, np.ndarray, jax.Array)) and not np.any(x)
+    # np.asarray first: np.any would call jax.Array.any, which gives a tracer under a trace
+    return isinstance(x, (bool, np.bool_, np.ndarray, jax.Array)) and not np.asarray(x).any()
 
 
 def clipped_in(value):

@@ -211,6 +211,28 @@ def test_apply_over_cells():
     bulk("apply", [(P.last, obj), (P.first, obj)])
 
 
+def test_apply_of_a_closure_over_a_concrete_container_runs_eagerly():
+    """Each index paired with the colour of the nearest single-cell object: the mapped
+    function captures a container of objects that is concrete when run eagerly (checking
+    it for clipped patches once read a concrete array as a tracer)."""
+    def nearest_colour(apply, argmax, rbind, lbind, chain, compose, fork, objs, idx, M):
+        nearest = chain(lbind(argmax, objs), lbind(rbind, M.manhattan), M.initset)
+        return apply(fork(M.astuple, compose(M.color, nearest), M.identity), idx)
+
+    cases = []
+    for grid in sample_grids(10, seed=11):
+        singles = P.sizefilter(P.objects(grid, True, False, True), 1)
+        if 0 < len(singles) <= 8:
+            cases.append((singles, P.corners(P.outbox(P.asindices(P.crop(grid, (0, 0), (3, 3)))))))
+    summary = check_primitive(
+        "apply", cases[:2],
+        fn=lambda objs, idx: nearest_colour(J.apply, J.argmax, J.rbind, J.lbind, J.chain, J.compose,
+                                            J.fork, objs, idx, J),
+        reference=lambda objs, idx: nearest_colour(P.apply, P.argmax, P.rbind, P.lbind, P.chain,
+                                                   P.compose, P.fork, objs, idx, P))
+    assert summary.cases >= 2 and summary.inexact == 0 and summary.exact >= 3 * summary.cases, summary
+
+
 def test_apply_over_grid_rows():
     g = GRIDS[0]
     check("apply", [(ROW_SELF, g)])

@@ -171,3 +171,17 @@ def test_host_functions_report_raising_and_unfit_results():
     as_pair = dsl_jax.host_function(lambda x: (x, x, x), (0, 0))  # a 3-tuple is no pair
     _, ok, exact = flags.collect(as_pair, jnp.int32(1))
     assert not bool(exact)
+
+
+def test_a_concrete_flag_array_is_known_false_while_tracing():
+    """A constant all-False flag (e.g. the clipped flags of a container a closure captured)
+    is static inside a trace; a traced one is not."""
+    constant = jnp.zeros((4,), bool)
+    seen = []
+
+    def traced(x):
+        seen.append((values.is_static_false(constant), values.is_static_false(x)))
+        return x
+
+    jax.jit(traced)(jnp.zeros((4,), bool))
+    assert seen == [(True, False)]
