@@ -883,7 +883,15 @@ def intersection(a, b):
 
 def product(a, b):
     """frozenset((i, j) for j in b for i in a): ints give an Indices (beyond the window:
-    not exact); other elements a frozenset Container of pairs of values."""
+    not exact); callables a Functions of pairs of callables; other elements a frozenset
+    Container of pairs of values."""
+    if isinstance(a, Functions) and isinstance(b, Functions):
+        pairs = []  # pairs of callables, deduplicated by identity as the frozenset does
+        for j in b.fns:
+            for i in a.fns:
+                if not any(i is x and j is y for x, y in pairs):
+                    pairs.append((i, j))
+        return Functions(tuple(pairs), "frozenset")
     ga, gb = _elements(a), _elements(b)
     if ga is None or gb is None:
         if _is_static_seq(a) and not _static_items(a)[0] or _is_static_seq(b) and not _static_items(b)[0]:

@@ -175,7 +175,8 @@ class Container:
 
 @_pytree([], ["fns", "kind"])
 class Functions:
-    """A tuple or frozenset of callables, known at trace time."""
+    """A tuple or frozenset of callables (or of pairs of callables: product's elements),
+    known at trace time."""
 
     fns: tuple  # static
     kind: str  # static: "tuple" or "frozenset"

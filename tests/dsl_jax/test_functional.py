@@ -260,6 +260,22 @@ def test_rapply():
     bulk("rapply", [(frozenset({P.double, P.increment}), x) for x in (0, 1, 7)], eager=True)
 
 
+def test_rapply_of_the_compositions_of_a_product_of_callables():
+    """product of two containers of callables holds pairs of callables (a static
+    Functions); fork(compose, first, last) over it gives the compositions, here the 16
+    compositions of two flips of an object."""
+    def transforms(M, obj):
+        flips = M.combine(M.astuple(M.cmirror, M.dmirror), M.astuple(M.hmirror, M.vmirror))
+        pairs = M.product(flips, flips)
+        return M.rapply(M.apply(M.fork(M.compose, M.first, M.last), pairs), obj)
+
+    cases = [(o,) for g in GRIDS for o in P.objects(g, False, True, True) if 3 <= len(o) <= 8][:3]
+    summary = check_primitive("rapply", cases, fn=lambda o: transforms(J, o),
+                              reference=lambda o: transforms(P, o))
+    assert summary.cases == len(cases) >= 2 and summary.inexact == 0, summary
+    assert summary.exact >= 2 * summary.cases, summary
+
+
 @pytest.mark.slow
 def test_rapply_sweep():
     bulk("rapply", [((P.toindices, P.backdrop, P.box), frozenset({(1, 1), (3, 2)}))])
