@@ -1017,20 +1017,21 @@ def merge(containers):
     return _rebuild(jnp.asarray(items, jnp.int32), jnp.zeros_like(valid), kind)
 
 
+# Elements (pairs or cells: a few ints each) of a tuple of patches merged, e.g. the copies
+# of an object that mapply shifts along a tuple of offsets: more than a container's K.
+MERGED_CELLS = 256
+
+
 def _concat_patches(patches, valid):
     """A tuple of patches merged: a tuple of their elements, patch after patch (each in its
-    frozenset order). A tuple that fits holds at most `capacity` elements, so each patch
-    gives at most that many; a larger total is not exact."""
-    cap = _capacity()
+    frozenset order), holding up to max(K, MERGED_CELLS) elements; a larger total is not
+    exact."""
+    cap = max(_capacity(), MERGED_CELLS)
     items, inner_valid, sizes = jax.vmap(lambda patch: values.patch_cells(patch, cap))(patches)
     flags.fits(jnp.sum(jnp.where(valid, sizes, 0)) <= cap)
-    return _flatten_tuple(items, inner_valid, valid)
-
-
-def _flatten_tuple(items, inner_valid, valid):
     flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), items)
     flat_valid = (inner_valid & valid[:, None]).reshape(-1)
-    return values.make_tuple(flat_items, flat_valid, _capacity())
+    return values.make_tuple(flat_items, flat_valid, cap)
 
 
 def mfilter(container, function):

@@ -205,16 +205,21 @@ def test_merge_and_paint_order_of_a_tuple_of_objects():
 
 def test_merge_of_a_tuple_of_multicolour_objects_keeps_each_objects_cell_order():
     """merge(tuple of objects) packs each object's cells by (colour, row, col), object after
-    object (values.patch_cells); more cells than the capacity in total is not exact."""
-    cases = []
+    object (values.patch_cells); more than MERGED_CELLS cells in total is not exact."""
+    cases, biggest = [], frozenset()
     for grid in sample_grids(30, seed=17):
         objs = sorted(P.objects(grid, False, True, True), key=len)
+        biggest = max(biggest, objs[-1], key=len)
         if any(len(P.palette(o)) > 1 for o in objs):
             small = tuple(o for o in objs if len(o) <= 12)[:4]
             cases += [(small,), (small[::-1],)] if small else []
             cases += [(tuple(objs[-2:]),)]
     summary = testing.check_primitive("merge", cases[:12])
-    assert summary.cases == 12 and summary.exact >= 12 and summary.inexact >= 1, summary
+    assert summary.cases == 12 and summary.exact >= 36 and summary.inexact == 0, summary
+    copies = C.MERGED_CELLS // len(biggest) + 1
+    assert copies <= values.SMALL.capacity
+    summary = testing.check_primitive("merge", [((biggest,) * copies,), ((biggest,) * (copies - 1),)])
+    assert summary.inexact == 3 and summary.exact == 3, summary
 
 
 def test_filtering_cells_out_of_an_object_stays_exact():
