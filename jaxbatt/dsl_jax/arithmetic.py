@@ -333,11 +333,22 @@ def select(cond, a, b, who):
         return as_array(a if bool(cond) else b)
     if callable(a) and callable(b):  # no value form is callable
         raise TypeError(f"{who}: selecting between callables needs a static condition")
+    a, b = _as_grid_beside(a, b, cond), _as_grid_beside(b, a, ~cond)
     if not _same_shapes(a, b):
         # The result's form depends on the data: hold b's, exact on lanes that pick b.
         flags.fits(~cond)
         return as_array(b)
     return jax.tree_util.tree_map(lambda x, y: jnp.where(cond, x, y), a, b)
+
+
+def _as_grid_beside(value, other, picked):
+    """value as a Grid when it is a tuple of rows (arc-dsl's grid built by repeat, apply...)
+    and other is a Grid; exact where it is picked only if its rows make a grid that fits."""
+    if not (isinstance(other, values.Grid) and values.is_row_tuple(value)):
+        return value
+    grid, ok, exact = flags.collect(values.grid_of_rows, value)
+    flags.fits(exact | ~picked)
+    return grid
 
 
 def both(a, b):

@@ -469,6 +469,27 @@ def test_branch_between_an_object_and_indices():
     assert not bool(exact)
 
 
+def test_branch_between_a_grid_and_a_tuple_of_rows():
+    """A tuple of rows (repeat of a row, as solve_e26a3af2 builds) is a grid: branch holds
+    it as a Grid beside one, exact where its rows make a grid (ragged rows: not exact on
+    the lanes that pick them)."""
+    grid = ((1, 2, 3), (4, 5, 6))
+
+    def rows(M, g, ragged):
+        row = M.first(g)
+        return M.combine(M.repeat(row, 1), M.repeat(M.remove(1, row), 1)) if ragged else M.repeat(row, 2)
+
+    for ragged in (False, True):
+        summary = check_primitive(
+            "branch", [(2, grid, grid), (3, grid, grid)],  # the grid's height is 2
+            fn=lambda n, g, h: J.branch(J.equality(J.height(g), n), g, rows(J, h, ragged)),
+            reference=lambda n, g, h: P.branch(P.equality(P.height(g), n), g, rows(P, h, ragged)))
+        if ragged:  # the lanes picking the grid are exact, the ragged rows are not
+            assert summary.exact >= 3 and summary.inexact >= 3, summary
+        else:
+            assert summary.exact >= 6 and summary.inexact == 0, summary
+
+
 def test_apply_of_a_closure_maker_over_a_static_interval():
     """solve_447fd412: apply(lbind(rbind, upscale), interval(ONE, FOUR, ONE)) builds three
     closures (interval of constants is a static Container); rapply runs them."""
