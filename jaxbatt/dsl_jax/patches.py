@@ -146,10 +146,23 @@ def _pair(x):
 
 def _row_gaps(present) -> jnp.ndarray:
     """int32[R, C]: for each row r and column c, min |c - c'| over cells (r, c'); _FAR if the
-    row is empty."""
-    cols = jnp.arange(present.shape[1], dtype=jnp.int32)
-    gap = jnp.abs(cols[:, None] - cols[None, :])  # [c, c']
-    return jnp.min(jnp.where(present[:, None, :], gap[None, :, :], _FAR), axis=-1)
+    row is empty. Nearest cell to the left and to the right by running max / min: O(R C)."""
+    cols = jnp.arange(present.shape[1], dtype=jnp.int32)[None, :]
+    left = jax.lax.cummax(jnp.where(present, cols, -_FAR), axis=1)
+    right = jax.lax.cummin(jnp.where(present, cols, _FAR), axis=1, reverse=True)
+    gaps = jnp.minimum(cols - left, right - cols)
+    return jnp.where(jnp.any(present, axis=1, keepdims=True), gaps, _FAR)
+
+
+def _distances_to(present) -> jnp.ndarray:
+    """int32[R, C]: min Manhattan distance from each window cell to a cell of the mask
+    (>= _FAR - R for an empty mask): the row gaps, then min over r' of gaps[r'] + |r - r'|
+    as running minima of gaps - r' (from above) and gaps + r' (from below)."""
+    gaps = _row_gaps(present)
+    rows = jnp.arange(present.shape[0], dtype=jnp.int32)[:, None]
+    above = jax.lax.cummin(gaps - rows, axis=0) + rows
+    below = jax.lax.cummin(gaps + rows, axis=0, reverse=True) - rows
+    return jnp.minimum(above, below)
 
 
 def _row_pair_gaps(a_present, b_present) -> jnp.ndarray:
@@ -161,9 +174,7 @@ def _row_pair_gaps(a_present, b_present) -> jnp.ndarray:
 
 def _manhattan_planes(a_present, b_present) -> jnp.ndarray:
     """int32[]: min Manhattan distance between the cells of two same-window masks."""
-    rows = jnp.arange(a_present.shape[0], dtype=jnp.int32)
-    by_rows = _row_pair_gaps(a_present, b_present)  # [ra, rb]
-    return jnp.min(by_rows + jnp.abs(rows[:, None] - rows[None, :]))
+    return jnp.min(jnp.where(a_present, _distances_to(b_present), _FAR))
 
 
 def _outline_mask(patch, r0, c0, r1, c1):
