@@ -26,7 +26,7 @@ from jaxbatt import executables
 from jaxbatt.codegen import emit
 from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
-from jaxbatt.dsl_jax import values
+from jaxbatt.dsl_jax import flags, values
 
 PATHS = ("jax", "jax-large", "reference")
 
@@ -217,9 +217,10 @@ class CompiledGroup:
     """jit(vmap(batt)) of one program group at one tier."""
 
     def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
-                 memory_budget: Optional[int] = None):
+                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None):
         self.programs = list(programs)
         self.tier = tier
+        self.map_chunk = map_chunk  # elements a mapped function runs on at once (None: all)
         self.memory_budget = memory_budget or default_memory_budget()
         self.max_lanes = None  # lanes per call within the memory budget, once one call was over
         self.cache_dir = cache_dir or emit.default_cache_dir()
@@ -228,7 +229,7 @@ class CompiledGroup:
         self.uses_target = any(p.uses("C") for p in self.programs)
 
         def lane(I, S, C):
-            with values.use_tier(tier):
+            with values.use_tier(tier), flags.chunked_maps(map_chunk):
                 results = self.module.batt(I, S, C)
             return {name: (out, jnp.asarray(ok), jnp.asarray(ex)) for name, (out, ok, ex) in results.items()}
 
@@ -299,7 +300,8 @@ class CompiledGroup:
         compiled (and stored). Sharded executables are left to JAX's own cache."""
         if sharding is not None:
             return self.fn.lower(grid, train, target).compile()
-        name = executables.key(self.module.__name__, self.tier, size, self.uses_train, self.uses_target)
+        name = executables.key(self.module.__name__, self.tier, size, self.uses_train, self.uses_target,
+                               self.map_chunk)
         compiled = executables.load(self.cache_dir, name) if use_cache else None
         if compiled is not None:
             self.loaded.add(size)
@@ -319,13 +321,13 @@ _compiled_groups = collections.OrderedDict()
 _compiled_groups_lock = threading.Lock()
 
 
-def _compiled_group(key, group, tier, config, defaults):
+def _compiled_group(key, group, tier, config, defaults, map_chunk):
     with _compiled_groups_lock:
         if key in _compiled_groups:
             _compiled_groups.move_to_end(key)
         else:
             budget = (config.memory_budget or default_memory_budget()) // _threads(config)
-            _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, budget)
+            _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, budget, map_chunk)
             live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
             for old in live[:-MAX_COMPILED_GROUPS]:
                 del _compiled_groups[old]
@@ -482,6 +484,53 @@ def _run_reference(programs, lanes, config, outcomes, pending, progress):
                 progress("reference", done, total)
 
 
+# Elements a mapped function runs on at once when a program runs with chunked maps.
+CHUNKED_MAP_ELEMENTS = 8
+
+
+def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
+    """The group's compiled function at config.tiers[tier_index] over the pending lanes
+    `todo` that fit the tier: (compiled, its (compile, run) seconds before, start time, those
+    lanes, outputs, which fit), or None when none fits. Raises what stopped the trace,
+    compile or call (remembered for the group, tier and map_chunk)."""
+    tier = config.tiers[tier_index]
+    defaults = config.failed_lines == "default"
+    key = (tuple(group), tier, config.cache_dir, defaults, map_chunk)
+    try:
+        compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
+        if isinstance(compiled, Exception):
+            raise compiled
+        todo = [b for b in todo if compiled.holds(lanes[b])]
+        if not todo:
+            return None
+        before = compiled.compile_seconds, compiled.run_seconds
+        start = time.perf_counter()
+        # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
+        # and any call over the memory budget runs again on fewer lanes.
+        later = tier_index > 0
+        step = config.large_batch if _is_large(tier) else config.later_batch if later else len(todo)
+        min_batch = step if later else config.min_batch
+        chunks, parts, done = [], [], 0
+        while done < len(todo):
+            step = min(step, compiled.max_lanes or step)
+            chunk = todo[done:done + step]
+            try:
+                parts.append(compiled([lanes[b] for b in chunk], min(min_batch, step)))
+            except OverMemoryBudget as over:
+                if over.lanes == 0:
+                    raise
+                continue  # again on fewer lanes (compiled.max_lanes)
+            chunks.append(chunk)
+            done += len(chunk)
+    except Exception as error:
+        _forget_group(key, error)
+        raise
+    out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
+                                 *[p[0] for p in parts])
+    lane_fits = np.concatenate([p[1] for p in parts])
+    return compiled, before, start, todo, out, lane_fits
+
+
 def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
     """The group's pending lanes through the ladder from config.tiers[first_tier].
 
@@ -498,40 +547,16 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
         todo = sorted(set().union(*(pending[p.name] for p in group)))
         if not todo:
             break
-        defaults = config.failed_lines == "default"
-        key = (tuple(group), tier, config.cache_dir, defaults)
         try:
-            compiled = _compiled_group(key, group, tier, config, defaults)
-            if isinstance(compiled, Exception):
-                raise compiled
-            todo = [b for b in todo if compiled.holds(lanes[b])]
-            if not todo:
-                continue
-            before = compiled.compile_seconds, compiled.run_seconds
-            start = time.perf_counter()
-            # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
-            # and any call over the memory budget runs again on fewer lanes.
-            large = _is_large(tier)
-            later = tier_index > 0
-            step = config.large_batch if large else config.later_batch if later else len(todo)
-            min_batch = step if later else config.min_batch
-            chunks, parts, done = [], [], 0
-            while done < len(todo):
-                step = min(step, compiled.max_lanes or step)
-                chunk = todo[done:done + step]
-                try:
-                    parts.append(compiled([lanes[b] for b in chunk], min(min_batch, step)))
-                except OverMemoryBudget as over:
-                    if over.lanes == 0:
-                        raise
-                    continue  # again on fewer lanes (compiled.max_lanes)
-                chunks.append(chunk)
-                done += len(chunk)
-            out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
-                                         *[p[0] for p in parts])
-            lane_fits = np.concatenate([p[1] for p in parts])
+            try:
+                called = _call_tier(group, todo, lanes, tier_index, config, None)
+            except OverMemoryBudget as over:
+                if over.lanes or len(group) > 1:
+                    raise
+                # Not one lane fits: map the program's functions over a few elements at a
+                # time (nested maps over K elements hold K x K intermediates otherwise).
+                called = _call_tier(group, todo, lanes, tier_index, config, CHUNKED_MAP_ELEMENTS)
         except Exception as error:  # untraceable or over the memory budget at this tier
-            _forget_group(key, error)
             if len(group) > 1:
                 for program in group:
                     _run_group([program], lanes, config, outcomes, pending, tier_index)
@@ -540,6 +565,10 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
             if isinstance(error, OverMemoryBudget):
                 break  # larger tiers need more
             continue  # lanes the earlier tiers held keep their results
+        if called is None:
+            continue  # no pending lane fits this tier
+        compiled, before, start, todo, out, lane_fits = called
+        large = _is_large(tier)
         compile_seconds = compiled.compile_seconds - before[0]
         run_seconds = compiled.run_seconds - before[1]
         path = "jax-large" if large else "jax"

@@ -296,6 +296,39 @@ def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(a
         assert "large tier" in outcome.trace_error and "memory budget" in outcome.trace_error
 
 
+def test_a_program_over_the_memory_budget_for_one_lane_runs_again_with_chunked_maps(arc1):
+    """Each cell of an outbox mapped to the nearest cell of the grid: K x K single-cell
+    planes at once (7 MiB per lane at the tiny tier). Over a 4 MiB budget even for one lane,
+    the program runs again with its functions mapped a few elements at a time."""
+    programs = jaxbatt.load_programs(
+        "def solve_nearest_colours(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = argmax(x1, size)\n"
+        "    x3 = outbox(x2)\n"
+        "    x4 = asobject(I)\n"
+        "    x5 = lbind(lbind, manhattan)\n"
+        "    x6 = rbind(compose, initset)\n"
+        "    x7 = chain(x6, x5, initset)\n"
+        "    x8 = lbind(argmin, x4)\n"
+        "    x9 = chain(first, x8, x7)\n"
+        "    x10 = fork(astuple, x9, identity)\n"
+        "    x11 = apply(x10, x3)\n"
+        "    O = paint(I, x11)\n"
+        "    return O\n").programs
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    engine.clear_compiled()
+    config = engine.EngineConfig(memory_budget=4 << 20, threads=1, tiers=(values.TINY,))
+    outcomes = engine.evaluate(programs, lanes, config)
+    groups = {key[-1]: group for key, group in engine._compiled_groups.items()}
+    engine.clear_compiled()
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert isinstance(groups[None], engine.OverMemoryBudget) and groups[None].lanes == 0
+    assert groups[engine.CHUNKED_MAP_ELEMENTS].map_chunk == engine.CHUNKED_MAP_ELEMENTS
+    (outcome,) = outcomes.values()
+    fits = [max(np.shape(lane.grid)) <= values.TINY.canvas for lane in lanes]
+    assert outcome.paths == ["jax" if f else "reference" for f in fits] and sum(fits) >= 8
+
+
 def test_a_lane_that_errors_early_is_an_exact_error_on_the_jax_path(arc1):
     # x2 raises (no cell of colour 7 in these grids); x3 would overflow every tier.
     programs = jaxbatt.load_programs(

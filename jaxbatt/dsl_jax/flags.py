@@ -26,10 +26,12 @@ import jax.numpy as jnp
 
 
 class _Frames(threading.local):
-    """The collect frames of one thread (the engine traces program groups in threads)."""
+    """The collect frames of one thread (the engine traces program groups in threads), and
+    how many elements map_elements computes at once there (None: all)."""
 
     def __init__(self):
         self.stack = []
+        self.map_chunk = None
 
 
 _frames = _Frames()
@@ -100,12 +102,31 @@ def report(ok, exact):
     fits(exact)
 
 
+@contextlib.contextmanager
+def chunked_maps(elements):
+    """Within: map_elements computes `elements` elements at a time (jax.lax.map in batches)
+    instead of all at once: nested maps then hold chunk x chunk intermediates, not K x K."""
+    previous, _frames.map_chunk = _frames.map_chunk, elements
+    try:
+        yield
+    finally:
+        _frames.map_chunk = previous
+
+
 def map_elements(fn, valid, *element_args):
-    """`jax.vmap(fn)` over the leading axis of `element_args`, flags handled.
+    """`jax.vmap(fn)` over the leading axis of `element_args` (in chunks under
+    chunked_maps), flags handled.
 
     `valid` (bool[K]) marks real elements; reports from padding elements are ignored,
     reports from real elements go to the current frame. Returns fn's batched output.
     """
-    out, ok, exact = jax.vmap(lambda *a: collect_step(fn, *a))(*element_args)
+    def one(*a):
+        return collect_step(fn, *a)
+
+    chunk = _frames.map_chunk
+    if chunk and valid.shape[0] > chunk:
+        out, ok, exact = jax.lax.map(lambda a: one(*a), element_args, batch_size=chunk)
+    else:
+        out, ok, exact = jax.vmap(one)(*element_args)
     report(jnp.all(ok | ~valid), jnp.all(exact | ~valid))
     return out

@@ -136,6 +136,24 @@ def test_flags_are_collected_per_call_and_masked_per_element():
         flags.require(True)
 
 
+def test_chunked_maps_give_the_same_values_and_flags():
+    """map_elements under chunked_maps (jax.lax.map in batches, 3 elements at a time here)
+    agrees with the plain vmap on values and on the flags of real and padding elements."""
+    def halve(x):
+        flags.require(x != 7)
+        flags.fits(x < 100)
+        return x // 2
+
+    xs = jnp.asarray([4, 9, 7, 120, 3, 8, 1, 6])
+    for valid in ([True] * 8, [True, True, False, False, True, True, True, False],
+                  [True, True, True, False, True, True, True, True]):
+        valid = jnp.asarray(valid)
+        plain = jax.jit(lambda v: flags.collect(lambda: flags.map_elements(halve, v, xs)))(valid)
+        with flags.chunked_maps(3):
+            chunked = jax.jit(lambda v: flags.collect(lambda: flags.map_elements(halve, v, xs)))(valid)
+        assert all(np.array_equal(a, b) for a, b in zip(plain, chunked)), (plain, chunked)
+
+
 def test_host_functions_run_python_on_dsl_py_values_under_jit_and_vmap():
     from jaxbatt import dsl_jax, dsl_py
     grids = sample_grids(6, seed=11)
