@@ -15,8 +15,9 @@ primitives whose result reads only grid cells:
   underfill, underpaint: they write grid cells; toobject: it keeps the patch's grid cells);
 - PRESERVING: cellwise operations whose result is exact in the window and loses at most
   the cells a clipped argument lost, and is clipped in turn (recolor, toindices, combine,
-  merge, difference, intersection of patches); and containers built from clipped patches
-  (initset, insert, combine), whose elements keep their flags;
+  merge, difference, intersection of patches, sfilter of a patch's cells: its condition sees
+  one cell at a time); and containers built from clipped patches (initset, insert, combine,
+  sfilter), whose elements keep their flags;
 - every other primitive reports not exact when any argument holds a clipped patch
   (`size`, `shift`, `mapply` over the line's cells ... depend on the dropped cells).
 
@@ -34,7 +35,7 @@ from jaxbatt.dsl_jax.values import Indices, Object, clipped_in, is_static_false
 
 ABSORBING = frozenset({"fill", "paint", "underfill", "underpaint", "cover", "toobject", "paint_merged"})
 PRESERVING = frozenset({"recolor", "combine", "merge", "toindices", "difference", "intersection",
-                        "initset", "insert"})
+                        "sfilter", "initset", "insert"})
 
 
 def guard(name, fn):

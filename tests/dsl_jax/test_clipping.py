@@ -72,13 +72,16 @@ def _compositions(dsl):
         "cover_merge": lambda g, a, d, b, e, c: dsl.cover(
             g, dsl.merge(dsl.insert(dsl.shoot(a, d), dsl.initset(dsl.shoot(b, e))))),
         "toobject_combine": lambda g, a, d, b, e, c: dsl.toobject(dsl.combine(dsl.shoot(a, d), dsl.vfrontier(b)), g),
+        "fill_sfilter": lambda g, a, d, b, e, c: dsl.fill(g, c, dsl.sfilter(
+            dsl.shoot(a, d), dsl.chain(dsl.even, dsl.rbind(dsl.subtract, b[1]), dsl.last))),
         "size": lambda g, a, d, b, e, c: dsl.size(dsl.combine(dsl.shoot(a, d), dsl.hfrontier(b))),
+        "size_sfilter": lambda g, a, d, b, e, c: dsl.size(dsl.sfilter(dsl.shoot(a, d), dsl.compose(dsl.even, dsl.last))),
         "shift_back": lambda g, a, d, b, e, c: dsl.fill(g, c, dsl.shift(dsl.shoot(a, d), (-d[0] * 20, -d[1] * 20))),
     }
 
 
 GRID_ONLY = {"fill", "paint_recolor", "fill_difference", "underfill_intersection", "cover_merge",
-             "toobject_combine"}
+             "toobject_combine", "fill_sfilter"}
 
 
 def _cases(n):
