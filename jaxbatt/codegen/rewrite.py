@@ -9,7 +9,9 @@ each replacing the step `t = ...` by one call with the same value:
   `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
   `t = shoot_sweep(s, e, d)`;
-- `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`.
+- `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
+- `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
+  `t = mapply_union(f, x)`.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
 prapply, product, apply, fork, rbind, shoot or merge. A rule reads such steps only in the
@@ -26,6 +28,14 @@ from jaxbatt.codegen.ir import Const, Program, Ref, Step
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
 _DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "merge"})
+# Argument positions where a primitive reads a patch only as the set of its cells: a tuple
+# of cells (duplicates, any order) and the frozenset of them give the same result (paint
+# lets a later cell win, which only a colour clash shows: not exact in a set's plane).
+_CELL_SET_READERS = {"fill": 2, "underfill": 2, "cover": 1, "paint": 1, "underpaint": 1,
+                     "recolor": 1, "toobject": 0}
+# Positions that pass the value on (a branch's two values; shift, which returns a frozenset
+# but keeps an empty tuple a tuple): the step's own readers decide.
+_CELL_SET_PASSING = {"branch": (1, 2), "shift": (0,)}
 
 
 def fuse(program: Program) -> Program:
@@ -67,6 +77,28 @@ def fuse(program: Program) -> Program:
             return pairs.args[0], pairs.args[1]
         return None
 
+    readers: Dict[str, list] = {}
+    for step in program.steps:
+        for position, arg in enumerate(step.args):
+            if isinstance(arg, Ref):
+                readers.setdefault(arg.name, []).append((step, position))
+    outputs = {source for _, source in program.outputs}
+    called = {s.func.name for s in program.steps}
+
+    def read_as_cells(target: str) -> bool:
+        """Whether every reader of `target` takes it as a set of cells (not an output, not
+        called, read only where _CELL_SET_READERS say, or passed on to such readers)."""
+        if target in outputs or target in called or target not in readers:
+            return False
+        for step, position in readers[target]:
+            name = step.func.name if step.func.name not in targets else None
+            if _CELL_SET_READERS.get(name) == position:
+                continue
+            if position in _CELL_SET_PASSING.get(name, ()) and read_as_cells(step.target):
+                continue
+            return False
+        return True
+
     def rewritten(step: Step) -> Optional[Step]:
         if primitive(step.func, "mfilter") and len(step.args) == 2:
             pairs, lines = connected_pairs(step.args[0]), line_predicate(step.args[1])
@@ -81,6 +113,8 @@ def fuse(program: Program) -> Program:
             merged = made_by(step.args[1], "merge")
             if merged is not None and len(merged.args) == 1:
                 return dataclasses.replace(step, func=Ref("paint_merged"), args=(step.args[0], merged.args[0]))
+        if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
+            return dataclasses.replace(step, func=Ref("mapply_union"))
         return None
 
     steps = [rewritten(s) or s for s in program.steps]

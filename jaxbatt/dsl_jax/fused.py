@@ -19,14 +19,22 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   objects concatenates their cells (packing at most K cells per object, so larger objects
   overflowed) and paint lets the last write win: here each cell takes the colour of the last
   object holding it, whatever the objects' sizes.
+- `mapply_union(function, container)` is `mapply(function, container)` where every reader
+  takes the result as a set of cells (fill, paint, recolor...: rewrite.py checks). mapply
+  over a tuple merges a tuple, keeping every cell of every patch in order (at most
+  MERGED_CELLS of them); here the patches are united on the window, however many cells
+  they hold. paint reads cells in order, but only a colour clash (not exact in the union)
+  can tell the orders apart.
 """
+import dataclasses
+
 import jax.numpy as jnp
 
 from jaxbatt.dsl_jax import arithmetic, containers, functional, grids, patches
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "shoot_sweep", "paint_merged"]
+__all__ = ["connect_aligned", "shoot_sweep", "paint_merged", "mapply_union"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool):
@@ -128,3 +136,12 @@ def paint_merged(grid, patches):
     last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)  # K - 1 where none holds it
     top = jnp.take_along_axis(colour, last[None], axis=0)[0]
     return grids.paint(grid, Object(top, patches.items.margin))
+
+
+def mapply_union(function, container):
+    """mapply(function, container) for readers of its cells as a set: a traced tuple
+    Container is mapped as the frozenset of its items (patches are united; duplicates and
+    order are not seen); other containers take mapply's own path."""
+    if isinstance(container, Container) and container.kind == "tuple":
+        container = dataclasses.replace(container, kind="frozenset")
+    return functional.mapply(function, container)

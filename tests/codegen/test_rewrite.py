@@ -82,7 +82,33 @@ def solve_unrelated(I):
     x1 = ofcolor(I, ONE)
     x2 = rbind(shoot, LEFT)
     x3 = mapply(x2, x1)
-    O = fill(I, TWO, x3)
+    x4 = size(x3)
+    O = canvas(x4, UNITY)
+    return O
+
+def solve_copies_down_the_diagonal(I):
+    x1 = mostcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = interval(ZERO, FOUR, ONE)
+    x4 = pair(x3, x3)
+    x5 = lbind(shift, x2)
+    x6 = mapply(x5, x4)
+    x7 = size(x2)
+    x8 = greater(x7, TEN)
+    x9 = shift(x6, UNITY)
+    x10 = branch(x8, x9, x2)
+    O = fill(I, EIGHT, x10)
+    return O
+
+def solve_copies_counted(I):
+    x1 = ofcolor(I, ONE)
+    x2 = interval(ZERO, FOUR, ONE)
+    x3 = pair(x2, x2)
+    x4 = lbind(shift, x1)
+    x5 = mapply(x4, x3)
+    x6 = fill(I, EIGHT, x5)
+    x7 = size(x5)
+    O = fill(x6, x7, x1)
     return O
 '''
 
@@ -112,6 +138,9 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     assert _calls(fused["solve_sweep_left"]) == ["objects", "first", "urcorner", "shoot_sweep", "fill"]
     assert _calls(fused["solve_larger_painted_last"]) == ["objects", "order", "rbind", "apply", "paint_merged"]
     assert fused["solve_unrelated"] is programs["solve_unrelated"]
+    # The copies are read only as cells (through shift and branch): united, however many.
+    assert _calls(fused["solve_copies_down_the_diagonal"])[5] == "mapply_union"
+    assert "mapply_union" not in _calls(fused["solve_copies_counted"])  # size counts a tuple's duplicates
     step = fused["solve_columns_between_colours"].steps[3]
     assert (step.target, step.line, [getattr(a, "value", getattr(a, "name", None)) for a in step.args]) == (
         "x5", programs["solve_columns_between_colours"].steps[4].line, ["x1", "x3", True, False])
@@ -139,6 +168,6 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     # objects() still overflows on grids of more than K objects).
     held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
-                 "solve_sweep_from_the_corner"):
+                 "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40

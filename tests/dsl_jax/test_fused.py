@@ -171,3 +171,27 @@ def test_paint_merged_of_a_frozenset_takes_the_primitives_path():
     summary = testing.check_primitive("paint_merged", [(grid, objs)], tier=values.TINY, fn=fused.paint_merged,
                                       reference=lambda g, o: P.paint(g, P.merge(o)), batch=False)
     assert summary.cases == 1 and summary.exact + summary.inexact == 2, summary
+
+
+def _copies_filled(M, mapply):
+    """The cells of the grid's most common colour and their copies shifted along a tuple of
+    offsets (mapply of lbind(shift, cells) over pair(interval, interval)), filled."""
+    def filled(grid, steps):
+        offsets = M.pair(M.interval(0, steps, 1), M.interval(0, steps, 1))
+        return M.fill(grid, 8, mapply(M.lbind(M.shift, M.ofcolor(grid, M.mostcolor(grid))), offsets))
+    return filled
+
+
+def test_mapply_union_fills_what_mapply_over_a_tuple_fills():
+    """A tuple of offsets: mapply merges a tuple of up to MERGED_CELLS cells (more: not
+    exact), mapply_union unites the copies (any number of cells)."""
+    from jaxbatt import dsl_jax as J
+    cases = [(g, n) for g in _small_grids(8, seed=4) for n in (2, 5)]
+    assert any(len(P.ofcolor(g, P.mostcolor(g))) * n > 256 for g, n in cases)
+    summary = testing.check_primitive("mapply_union", cases, tier=values.TINY,
+                                      fn=_copies_filled(J, fused.mapply_union),
+                                      reference=_copies_filled(P, P.mapply))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive("mapply", cases, tier=values.TINY, fn=_copies_filled(J, J.mapply),
+                                      reference=_copies_filled(P, P.mapply))
+    assert summary.inexact > 0, summary
