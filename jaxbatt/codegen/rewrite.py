@@ -8,13 +8,14 @@ each replacing the step `t = ...` by one call with the same value:
   last), product(a, b))`, the same set) and p is vline, hline or a step
   `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
-  `t = shoot_sweep(s, e, d)`;
+  `t = shoot_sweep(s, e, d)`; with `x = combine(shoot(s, e), shoot(s2, e2))`:
+  `t = shoot_sweeps(s, e, s2, e2, d)`;
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
   `t = mapply_union(f, x)`.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, apply, fork, rbind, shoot or merge. A rule reads such steps only in the
+prapply, product, apply, fork, rbind, shoot, combine or merge. A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
 arguments the fused step fails to trace (the program then runs on the reference) or, for
 paint_merged on anything but a tuple of objects, takes the primitives' path, merge
@@ -27,7 +28,7 @@ from typing import Dict, Optional
 from jaxbatt.codegen.ir import Const, Program, Ref, Step
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "merge"})
+_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "combine", "merge"})
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
 # lets a later cell win, which only a colour clash shows: not exact in a set's plane).
@@ -77,6 +78,18 @@ def fuse(program: Program) -> Program:
             return pairs.args[0], pairs.args[1]
         return None
 
+    def shot_lines(arg):
+        """(s, e) of shoot(s, e), (s, e, s2, e2) of combine(shoot(s, e), shoot(s2, e2)); else None."""
+        line = made_by(arg, "shoot")
+        if line is not None and len(line.args) == 2:
+            return line.args
+        both = made_by(arg, "combine")
+        if both is not None and len(both.args) == 2:
+            parts = [shot_lines(a) for a in both.args]
+            if all(p is not None and len(p) == 2 for p in parts):
+                return parts[0] + parts[1]
+        return None
+
     readers: Dict[str, list] = {}
     for step in program.steps:
         for position, arg in enumerate(step.args):
@@ -105,10 +118,11 @@ def fuse(program: Program) -> Program:
             if pairs is not None and lines is not None:
                 return dataclasses.replace(step, func=Ref("connect_aligned"), args=pairs + (Const(lines[0]), Const(lines[1])))
         if primitive(step.func, "mapply") and len(step.args) == 2:
-            bound, line = made_by(step.args[0], "rbind"), made_by(step.args[1], "shoot")
-            if (bound is not None and line is not None and len(bound.args) == 2 and len(line.args) == 2
-                    and primitive(bound.args[0], "shoot")):
-                return dataclasses.replace(step, func=Ref("shoot_sweep"), args=(line.args[0], line.args[1], bound.args[1]))
+            bound = made_by(step.args[0], "rbind")
+            lines = shot_lines(step.args[1])
+            if (bound is not None and lines and len(bound.args) == 2 and primitive(bound.args[0], "shoot")):
+                fused = "shoot_sweep" if len(lines) == 2 else "shoot_sweeps"
+                return dataclasses.replace(step, func=Ref(fused), args=lines + (bound.args[1],))
         if primitive(step.func, "paint") and len(step.args) == 2:
             merged = made_by(step.args[1], "merge")
             if merged is not None and len(merged.args) == 1:

@@ -14,7 +14,8 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   direction))`. The line from `start` leaves the window (42 steps), so the window plane of
   `shoot` has lost the cells whose own shoots come back into the grid; here every window cell
   q is tested for q = start + t*u + k*v (u, v the steps of the two lines, t and k within
-  their lengths), so no cell is lost.
+  their lengths), so no cell is lost. `shoot_sweeps(start_a, direction_a, start_b,
+  direction_b, sweep)` is the same over `combine` of two lines: the union of two sweeps.
 - `paint_merged(grid, patches)` is `paint(grid, merge(patches))`. merge of a tuple of
   objects concatenates their cells (packing at most K cells per object, so larger objects
   overflowed) and paint lets the last write win: here each cell takes the colour of the last
@@ -34,7 +35,7 @@ from jaxbatt.dsl_jax import arithmetic, containers, functional, grids, patches
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "shoot_sweep", "paint_merged", "mapply_union"]
+__all__ = ["connect_aligned", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool):
@@ -122,6 +123,14 @@ def shoot_sweep(start, direction, sweep) -> Indices:
     inside = jnp.all(jnp.stack([(x >= lo) & (x <= hi) for x in corners]))
     clipped = (n > 0) & (m > 0) & ~inside
     return Indices(mask, margin, clipped)
+
+
+def shoot_sweeps(start_a, direction_a, start_b, direction_b, sweep) -> Indices:
+    """mapply(rbind(shoot, sweep), combine(shoot(start_a, direction_a), shoot(start_b,
+    direction_b))): mapply over a union is the union of the two sweeps."""
+    a = shoot_sweep(start_a, direction_a, sweep)
+    b = shoot_sweep(start_b, direction_b, sweep)
+    return Indices(a.mask | b.mask, a.margin, a.clipped | b.clipped)
 
 
 def paint_merged(grid, patches):

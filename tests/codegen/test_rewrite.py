@@ -69,6 +69,22 @@ def solve_sweep_from_the_corner(I):
     O = fill(x7, SEVEN, x4)
     return O
 
+def solve_sweep_up_from_two_diagonals(I):
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = lrcorner(x2)
+    x4 = shoot(x3, UP_RIGHT)
+    x5 = shoot(x3, NEG_UNITY)
+    x6 = combine(x4, x5)
+    x7 = rbind(shoot, UP)
+    x8 = mapply(x7, x6)
+    x9 = rbind(subtract, x1)
+    x10 = chain(even, x9, last)
+    x11 = sfilter(x8, x10)
+    x12 = fill(I, EIGHT, x8)
+    O = fill(x12, x1, x11)
+    return O
+
 def solve_larger_painted_last(I):
     x1 = objects(I, T, T, T)
     x2 = order(x1, size)
@@ -136,6 +152,8 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     assert _calls(fused["solve_sweep_from_the_corner"]) == [
         "index", "ofcolor", "lrcorner", "shoot", "shoot_sweep", "fill", "fill"]
     assert _calls(fused["solve_sweep_left"]) == ["objects", "first", "urcorner", "shoot_sweep", "fill"]
+    assert _calls(fused["solve_sweep_up_from_two_diagonals"]) == [
+        "leastcolor", "ofcolor", "lrcorner", "shoot_sweeps", "rbind", "chain", "sfilter", "fill", "fill"]
     assert _calls(fused["solve_larger_painted_last"]) == ["objects", "order", "rbind", "apply", "paint_merged"]
     assert fused["solve_unrelated"] is programs["solve_unrelated"]
     # The copies are read only as cells (through shift and branch): united, however many.
@@ -168,6 +186,7 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     # objects() still overflows on grids of more than K objects).
     held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
-                 "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal"):
+                 "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
+                 "solve_sweep_up_from_two_diagonals"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
