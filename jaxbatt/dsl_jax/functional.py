@@ -2,7 +2,8 @@
 
 Callables stay Python callables over dsl_jax values: compose, rbind, fork ... build
 closures while tracing, with the arities arc-dsl gives them (rbind/lbind read
-`__code__.co_argcount` like arc-dsl). The mapping primitives (apply, mapply, papply,
+`__code__.co_argcount` like arc-dsl), tagged with their creation rank as dsl_py tags its
+closures (a frozenset of callables is stored in dsl_py's order: values.Functions). The mapping primitives (apply, mapply, papply,
 mpapply, prapply) run the callable once under `flags.map_elements` (a vmap over the
 elements, flags of padding elements masked) and rebuild the container:
 
@@ -23,6 +24,7 @@ import numpy as np
 
 from jaxbatt.dsl_jax import arithmetic, clipping, containers, flags, patches, values
 from jaxbatt.dsl_jax.values import Container, Functions, Grid, Indices, Object
+from jaxbatt.dsl_py.ordering import tag_closure
 
 __all__ = [
     "identity", "branch", "compose", "chain", "matcher", "rbind", "lbind", "power", "fork",
@@ -102,28 +104,28 @@ def compose(outer, inner):
     """The one-argument callable x -> outer(inner(x))."""
     def composed(x):
         return outer(inner(x))
-    return composed
+    return tag_closure(composed)
 
 
 def chain(h, g, f):
     """The one-argument callable x -> h(g(f(x)))."""
     def chained(x):
         return h(g(f(x)))
-    return chained
+    return tag_closure(chained)
 
 
 def matcher(function, target):
     """The one-argument predicate x -> equality(function(x), target) (bool[])."""
     def matches(x):
         return arithmetic.equality(function(x), target)
-    return matches
+    return tag_closure(matches)
 
 
 def fork(outer, a, b):
     """The one-argument callable x -> outer(a(x), b(x))."""
     def forked(x):
         return outer(a(x), b(x))
-    return forked
+    return tag_closure(forked)
 
 
 def rbind(function, fixed):
@@ -138,7 +140,7 @@ def rbind(function, fixed):
     else:
         def bound(x, y, z):
             return function(x, y, z, fixed)
-    return bound
+    return tag_closure(bound)
 
 
 def lbind(function, fixed):
@@ -155,7 +157,7 @@ def lbind(function, fixed):
     else:
         def bound(y, z, a):
             return function(fixed, y, z, a)
-    return bound
+    return tag_closure(bound)
 
 
 def _static_int(n):
@@ -182,7 +184,7 @@ def power(function, n):
             for _ in range(min(k, POWER_MAX)):
                 x = function(x)
             return x
-        return powered
+        return tag_closure(powered)
 
     n = values.as_int(n)
     flags.require(n >= 1)
@@ -208,7 +210,7 @@ def power(function, n):
         _, out, ok, exact = jax.lax.while_loop(more, step, init)
         flags.report(ok, exact)
         return out
-    return powered_traced
+    return tag_closure(powered_traced)
 
 
 def _arrays(value):

@@ -36,6 +36,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxbatt.dsl_jax import flags
+from jaxbatt.dsl_py.ordering import canonical_key
 
 
 # --------------------------------------------------------------------------- tiers
@@ -176,10 +177,21 @@ class Container:
 @_pytree([], ["fns", "kind"])
 class Functions:
     """A tuple or frozenset of callables (or of pairs of callables: product's elements),
-    known at trace time."""
+    known at trace time. A frozenset holds each callable once (by identity), in dsl_py's
+    order (ordering.canonical_key: named functions by qualified name, then the closures that
+    compose, fork, rbind... built, in the order they were built, as dsl_py tags them)."""
 
     fns: tuple  # static
     kind: str  # static: "tuple" or "frozenset"
+
+    def __post_init__(self):
+        if self.kind == "frozenset":
+            unique = {_identity_key(f): f for f in reversed(self.fns)}
+            object.__setattr__(self, "fns", tuple(sorted(unique.values(), key=canonical_key)))
+
+
+def _identity_key(element):
+    return tuple(id(f) for f in element) if isinstance(element, tuple) else id(element)
 
 
 Patch = (Indices, Object)

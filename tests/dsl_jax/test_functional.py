@@ -276,6 +276,26 @@ def test_rapply_of_the_compositions_of_a_product_of_callables():
     assert summary.exact >= 2 * summary.cases, summary
 
 
+def test_sets_of_callables_iterate_in_dsl_pys_order():
+    """A frozenset of callables iterates as dsl_py's does (named functions by name, then
+    closures in the order they were built), whatever order they were inserted in: totuple,
+    first and last read that order."""
+    def ordered_results(M, grid):
+        named = M.insert(M.hmirror, M.insert(M.rot90, M.initset(M.vmirror)))
+        shifted = M.insert(M.rbind(M.shift, (1, 0)), M.initset(M.rbind(M.shift, (0, 1))))
+        flips = M.combine(M.astuple(M.vmirror, M.dmirror), M.astuple(M.hmirror, M.cmirror))
+        composed = M.apply(M.fork(M.compose, M.first, M.last), M.product(flips, flips))
+        mixed = M.combine(composed, named)
+        return (M.rapply(M.totuple(named), grid), M.rapply(M.totuple(mixed), grid),
+                M.first(named)(grid), M.last(mixed)(grid),
+                M.rapply(M.totuple(shifted), M.asobject(grid)))
+
+    grids = [g for g in GRIDS if len(g) <= 10 and len(g[0]) <= 10][:2]
+    summary = check_primitive("rapply", [(g,) for g in grids], fn=lambda g: ordered_results(J, g),
+                              reference=lambda g: ordered_results(P, g))
+    assert summary.cases == len(grids) >= 1 and summary.inexact == 0 and summary.exact >= 2 * len(grids), summary
+
+
 @pytest.mark.slow
 def test_rapply_sweep():
     bulk("rapply", [((P.toindices, P.backdrop, P.box), frozenset({(1, 1), (3, 2)}))])
