@@ -357,9 +357,16 @@ def _many_mappings() -> bool:
 
 
 def _forget_group(key, error):
-    """A group whose trace or compile failed: remembered as the error."""
+    """A group whose trace or compile failed: remembered as the error (_drop_frames)."""
+    _drop_frames(error)
     with _compiled_groups_lock:
         _compiled_groups[key] = error
+
+
+def _drop_frames(error):
+    """Clears the error's traceback and chained errors: their frames would keep what they
+    held alive (an over-budget call's executable, hundreds of memory mappings each)."""
+    error.__traceback__ = error.__context__ = error.__cause__ = None
 
 
 def _threads(config) -> int:
@@ -553,6 +560,7 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
             except OverMemoryBudget as over:
                 if over.lanes or len(group) > 1:
                     raise
+                _drop_frames(over)
                 # Not one lane fits: map the program's functions over a few elements at a
                 # time (nested maps over K elements hold K x K intermediates otherwise).
                 called = _call_tier(group, todo, lanes, tier_index, config, CHUNKED_MAP_ELEMENTS)
@@ -562,6 +570,7 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
                     _run_group([program], lanes, config, outcomes, pending, tier_index)
                 return
             failures.append(f"{tier.name} tier: {type(error).__name__}: {error}")
+            _drop_frames(error)  # the frames it gathered on its way up
             if isinstance(error, OverMemoryBudget):
                 break  # larger tiers need more
             continue  # lanes the earlier tiers held keep their results

@@ -323,6 +323,7 @@ def test_a_program_over_the_memory_budget_for_one_lane_runs_again_with_chunked_m
     engine.clear_compiled()
     _assert_engine_equals_reference(programs, lanes, outcomes)
     assert isinstance(groups[None], engine.OverMemoryBudget) and groups[None].lanes == 0
+    assert groups[None].__traceback__ is None  # its frames held the over-budget executable
     assert groups[engine.CHUNKED_MAP_ELEMENTS].map_chunk == engine.CHUNKED_MAP_ELEMENTS
     (outcome,) = outcomes.values()
     fits = [max(np.shape(lane.grid)) <= values.TINY.canvas for lane in lanes]
