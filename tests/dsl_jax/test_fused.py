@@ -82,6 +82,20 @@ def test_shoot_sweep_fills_what_the_composition_fills():
     assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
 
 
+def test_shoot_sweeps_fills_what_the_composition_over_two_lines_fills():
+    """mapply(rbind(shoot, sweep), combine(shoot(s, d), shoot(s2, d2))), filled."""
+    from jaxbatt import dsl_jax
+    rng = random.Random(3)
+    cases = [(g, s, d, (rng.randrange(-10, 24), rng.randrange(-10, 24)), rng.choice(DIRECTIONS), e)
+             for g, s, d, e in _sweep_cases(30, 2)]
+    summary = testing.check_primitive(
+        "shoot_sweeps", cases, tier=values.TINY,
+        fn=lambda g, s, d, s2, d2, e: dsl_jax.fill(g, 5, fused.shoot_sweeps(s, d, s2, d2, e)),
+        reference=lambda g, s, d, s2, d2, e: P.fill(g, 5, P.mapply(
+            P.rbind(P.shoot, e), P.combine(P.shoot(s, d), P.shoot(s2, d2)))))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+
+
 def _check_sweep_window(cases, tier):
     """shoot_sweep's window cells and clipped flag against the whole reference set."""
     run = jax.jit(jax.vmap(lambda s, d, e: flags.collect(fused.shoot_sweep, s, d, e)))
