@@ -54,7 +54,7 @@ def batt(I, S, C):
 
 
 def _literal(value) -> str:
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int, str)):
         return repr(value)
     if isinstance(value, tuple) and len(value) == 2:
         return f"_pair({value[0]}, {value[1]})"

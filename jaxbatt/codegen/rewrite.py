@@ -12,10 +12,13 @@ each replacing the step `t = ...` by one call with the same value:
   `t = shoot_sweeps(s, e, s2, e2, d)`;
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
-  `t = mapply_union(f, x)`.
+  `t = mapply_union(f, x)`;
+- `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
+  width: `t = extreme_object(g, u, d, b, "m", True)` (False).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, apply, fork, rbind, shoot, combine or merge. A rule reads such steps only in the
+prapply, product, apply, fork, rbind, shoot, combine, merge or objects (extreme_object fails
+a lane where objects does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
 arguments the fused step fails to trace (the program then runs on the reference) or, for
 paint_merged on anything but a tuple of objects, takes the primitives' path, merge
@@ -26,9 +29,12 @@ import dataclasses
 from typing import Dict, Optional
 
 from jaxbatt.codegen.ir import Const, Program, Ref, Step
+from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object's measures
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "combine", "merge"})
+_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "combine", "merge",
+                        "objects"})
+
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
 # lets a later cell win, which only a colour clash shows: not exact in a set's plane).
@@ -127,6 +133,13 @@ def fuse(program: Program) -> Program:
             merged = made_by(step.args[1], "merge")
             if merged is not None and len(merged.args) == 1:
                 return dataclasses.replace(step, func=Ref("paint_merged"), args=(step.args[0], merged.args[0]))
+        for extreme, largest in (("argmax", True), ("argmin", False)):
+            if primitive(step.func, extreme) and len(step.args) == 2:
+                found = made_by(step.args[0], "objects")
+                measure = next((m for m in _OBJECT_MEASURES if primitive(step.args[1], m)), None)
+                if found is not None and len(found.args) == 4 and measure is not None:
+                    return dataclasses.replace(step, func=Ref("extreme_object"),
+                                               args=found.args + (Const(measure), Const(largest)))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
             return dataclasses.replace(step, func=Ref("mapply_union"))
         return None

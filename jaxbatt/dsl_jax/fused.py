@@ -26,16 +26,24 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   MERGED_CELLS of them); here the patches are united on the window, however many cells
   they hold. paint reads cells in order, but only a colour clash (not exact in the union)
   can tell the orders apart.
+- `extreme_object(grid, univalued, diagonal, without_bg, measure, largest)` is
+  `argmax(objects(grid, univalued, diagonal, without_bg), measure)` (`argmin` when not
+  `largest`) for measure size, height or width. objects holds at most K objects (the
+  tier's capacity); here every object is measured on the label plane, however many there are.
 """
 import dataclasses
 
+import jax
 import jax.numpy as jnp
 
-from jaxbatt.dsl_jax import arithmetic, containers, functional, grids, patches
+from jaxbatt.dsl_jax import arithmetic, containers, flags, functional, grids, patches
+from jaxbatt.dsl_jax.objects import _NO_LABEL, _scatter_min, _to_window, components
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
+from jaxbatt.dsl_jax import values
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union"]
+__all__ = ["connect_aligned", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union",
+           "extreme_object"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool):
@@ -154,3 +162,39 @@ def mapply_union(function, container):
     if isinstance(container, Container) and container.kind == "tuple":
         container = dataclasses.replace(container, kind="frozenset")
     return functional.mapply(function, container)
+
+
+MEASURES = ("size", "height", "width")
+
+
+def extreme_object(grid, univalued, diagonal, without_bg, measure: str, largest: bool) -> Object:
+    """argmax (largest) or argmin of objects(grid, univalued, diagonal, without_bg) by
+    `measure` (one of MEASURES): the first object in canonical order whose measure is the
+    largest (smallest); not ok when there is no object, as max() of nothing raises.
+
+    Each object is measured at its root (its smallest cell, whose key orders the objects)
+    by scatters over the label plane (int32[C, C]); the result is an Object plane."""
+    if measure not in MEASURES:
+        raise ValueError(f"extreme_object: measure {measure!r} is not one of {MEASURES}")
+    colours, foreground, label = components(grid, univalued, diagonal, without_bg)
+    c = colours.shape[0]
+    n = c * c
+    flat = jnp.arange(n, dtype=jnp.int32)
+    on = foreground.reshape(-1)
+    root = jnp.where(on, label.reshape(-1) % n, n)  # n: not in an object (dropped)
+    if measure == "size":
+        value = jax.ops.segment_sum(on.astype(jnp.int32), root, num_segments=n + 1)[:n]
+    else:
+        along = flat // c if measure == "height" else flat % c
+        big = jnp.full((n,), n, jnp.int32)
+        first = _scatter_min(big, root, jnp.where(on, along, n))
+        last = -_scatter_min(big, root, jnp.where(on, -along, n))
+        value = last - first + 1
+    is_root = on & (root == flat)
+    flags.require(jnp.any(is_root))
+    sign = 1 if largest else -1
+    best = jnp.max(jnp.where(is_root, sign * value, -(n + 1)))
+    keys = jnp.where(is_root & (sign * value == best), label.reshape(-1), _NO_LABEL)
+    chosen = on & (label.reshape(-1) == jnp.min(keys))
+    plane = jnp.where(chosen.reshape(c, c), colours, -1).astype(jnp.int8)
+    return Object(_to_window(plane, -1), values.current_tier().margin)

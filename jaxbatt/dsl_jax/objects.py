@@ -274,6 +274,24 @@ def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
     smallest (colour, row, col) cell); more than K objects -> not exact. The background
     (without_bg) is mostcolor with CPython's tie order. h = 0 (or w = 0 with without_bg)
     -> not ok."""
+    colours, foreground, label = components(grid, univalued, diagonal, without_bg)
+    c = colours.shape[0]
+    n = c * c
+    is_root = foreground & (label == colours * n + jnp.arange(n, dtype=jnp.int32).reshape(c, c))
+    count = jnp.sum(is_root, dtype=jnp.int32)
+    rank = _root_ranks(colours, is_root).reshape(-1)
+    root = jnp.where(foreground, label % n, 0).reshape(-1)
+    slot = jnp.where(foreground, _take(rank, root).reshape(c, c), -1)
+    capacity = values.current_tier().capacity
+    return _objects_container(_planes_by_slot(colours, slot, capacity), count)
+
+
+def components(grid: Grid, univalued, diagonal, without_bg):
+    """(colours int32[C, C], foreground bool[C, C], label int32[C, C]): the cells that
+    objects(grid, univalued, diagonal, without_bg) covers and, on them, the key
+    colour * C * C + row * C + col of their object's smallest cell (see _label); the order
+    of the keys is the canonical order of the objects. Marks the lane as objects() does
+    (not ok for h = 0, or w = 0 with without_bg; not exact beyond the window)."""
     colours = _grid_colours(grid)
     inside = colours >= 0
     _check_extent(grid)
@@ -289,16 +307,7 @@ def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
             flags.require(~without_bg | (grid.w > 0))
         else:
             flags.require(grid.w > 0)
-    label = _label(colours, foreground, univalued, diagonal)
-    c = colours.shape[0]
-    n = c * c
-    is_root = foreground & (label == colours * n + jnp.arange(n, dtype=jnp.int32).reshape(c, c))
-    count = jnp.sum(is_root, dtype=jnp.int32)
-    rank = _root_ranks(colours, is_root).reshape(-1)
-    root = jnp.where(foreground, label % n, 0).reshape(-1)
-    slot = jnp.where(foreground, _take(rank, root).reshape(c, c), -1)
-    capacity = values.current_tier().capacity
-    return _objects_container(_planes_by_slot(colours, slot, capacity), count)
+    return colours, foreground, _label(colours, foreground, univalued, diagonal)
 
 
 def _colour_classes(grid: Grid, wanted):

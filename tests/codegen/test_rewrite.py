@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from jaxbatt import engine
+from jaxbatt import dsl_py, engine
 from jaxbatt.codegen import emit, rewrite
 from jaxbatt.codegen.parse import parse_source
 from jaxbatt.codegen.reference import run_program
@@ -126,6 +126,21 @@ def solve_copies_counted(I):
     x7 = size(x5)
     O = fill(x6, x7, x1)
     return O
+
+def solve_tallest_object_cropped(I):
+    x1 = objects(I, T, F, F)
+    x2 = argmax(x1, height)
+    x3 = subgrid(x2, I)
+    x4 = argmin(x1, size)
+    O = fill(x3, FIVE, x4)
+    return O
+
+def solve_objects_also_counted(I):
+    x1 = objects(I, F, T, T)
+    x2 = argmax(x1, width)
+    x3 = size(x1)
+    O = fill(I, x3, x2)
+    return O
 '''
 
 
@@ -159,6 +174,10 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # The copies are read only as cells (through shift and branch): united, however many.
     assert _calls(fused["solve_copies_down_the_diagonal"])[5] == "mapply_union"
     assert "mapply_union" not in _calls(fused["solve_copies_counted"])  # size counts a tuple's duplicates
+    # Objects measured on the label plane: objects() goes unless read elsewhere.
+    assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
+    assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
+    assert [a.value for a in fused["solve_tallest_object_cropped"].steps[2].args[4:]] == ["size", False]
     step = fused["solve_columns_between_colours"].steps[3]
     assert (step.target, step.line, [getattr(a, "value", getattr(a, "name", None)) for a in step.args]) == (
         "x5", programs["solve_columns_between_colours"].steps[4].line, ["x1", "x3", True, False])
@@ -187,6 +206,9 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
-                 "solve_sweep_up_from_two_diagonals"):
+                 "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
+    # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.
+    assert any(len(dsl_py.objects(as_tuple_grid(grids[b]), True, False, False)) > values.SMALL.capacity
+               for b in held)

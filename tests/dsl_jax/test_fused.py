@@ -209,3 +209,28 @@ def test_mapply_union_fills_what_mapply_over_a_tuple_fills():
     summary = testing.check_primitive("mapply", cases, tier=values.TINY, fn=_copies_filled(J, J.mapply),
                                       reference=_copies_filled(P, P.mapply))
     assert summary.inexact > 0, summary
+
+
+def _noise_grids(n, seed):
+    """Random TINY-canvas grids of a few colours: many objects (often more than the TINY
+    capacity, 32), with ties in every measure."""
+    rng = random.Random(seed)
+    grids = []
+    for _ in range(n):
+        h, w, colours = rng.randrange(1, 13), rng.randrange(1, 13), rng.randrange(1, 5)
+        grids.append(tuple(tuple(rng.randrange(colours) for _ in range(w)) for _ in range(h)))
+    return grids
+
+
+@pytest.mark.parametrize("measure,largest", [("size", True), ("height", False), ("width", True)])
+def test_extreme_object_is_argmax_of_objects_however_many(measure, largest):
+    pick = P.argmax if largest else P.argmin
+    flags_ = [(True, False, False), (False, True, True)]
+    cases = [(g,) + f for g in _small_grids(3, seed=5) + _noise_grids(6, seed=6) for f in flags_]
+    cases.append((((3, 3), (3, 3)), True, False, True))  # no object: max() raises
+    assert any(len(P.objects(*case)) > values.TINY.capacity for case in cases)
+    summary = testing.check_primitive(
+        "extreme_object", cases, tier=values.TINY,
+        fn=lambda g, u, d, b: fused.extreme_object(g, u, d, b, measure, largest),
+        reference=lambda g, u, d, b: pick(P.objects(g, u, d, b), getattr(P, measure)))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
