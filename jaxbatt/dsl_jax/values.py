@@ -309,10 +309,11 @@ def make_tuple(items, valid, capacity=None) -> Container:
 # Sort keys: each element is summarised by a fixed-length int32 key whose lexicographic
 # order is dsl_py's canonical order (ordering.canonical_key). Keys of patches are truncated
 # to PATCH_KEY_CELLS cells, keys of grids and nested containers to about KEY_CELLS entries;
-# two distinct elements sharing a truncated key make the set inexact. Equality (dedupe)
-# compares whole elements (patches by fingerprint). Each patch key cell costs a pass over
-# the plane: patches in one set rarely share their first 6 cells (objects of one grid never
-# share their first).
+# two distinct patches sharing a truncated key are compared cell by cell (_patch_precedes;
+# three or more: not exact), other distinct elements sharing one make the set inexact.
+# Equality (dedupe) compares whole elements (patches by fingerprint). Each patch key cell
+# costs a pass over the plane: patches in one set rarely share their first 6 cells (objects
+# of one grid never share their first; lines from one cell in one direction do).
 KEY_CELLS = 12
 PATCH_KEY_CELLS = 6
 _BIG = np.int32(2**30)
@@ -422,6 +423,22 @@ def _lex_less(a, b):
     return jnp.any(differ) & (a[first] < b[first])
 
 
+def _patch_precedes(a, b) -> jax.Array:
+    """bool[]: patch a comes before patch b (distinct, one form) in canonical order, i.e.
+    the sorted tuple of a's cells is lexicographically smaller than b's.
+
+    The two share every cell below d, the smallest cell of their symmetric difference.
+    If a holds d, a is smaller unless b ends before d (then b is a prefix of a); if b
+    holds d, the reverse."""
+    codes_a, codes_b = _patch_codes(a), _patch_codes(b)
+    differ = codes_a != codes_b
+    first_a = jnp.min(jnp.where(differ, codes_a, _BIG))
+    first_b = jnp.min(jnp.where(differ, codes_b, _BIG))
+    last_a = jnp.max(jnp.where(codes_a < _BIG, codes_a, -1))
+    last_b = jnp.max(jnp.where(codes_b < _BIG, codes_b, -1))
+    return jnp.where(first_a < first_b, last_b > first_a, ~(last_a > first_b))
+
+
 def patch_fingerprints(items) -> jax.Array:
     """int32[N, 1 + _HASHES]: the fingerprints of a batch of patches (Indices or Object
     planes): equal for equal patches, different for different ones (see _fingerprint)."""
@@ -506,7 +523,8 @@ def set_order(items, valid):
     """(keep bool[N], rank int32[N], same bool[N, N] or None): the iteration order of the
     frozenset of the valid items (not pairs or cells): keep marks each distinct element's
     first occurrence, rank its position in the set; same[i, j] is items i and j equal
-    (None for ints). Truncated-key ties between distinct elements -> not exact."""
+    (None for ints). Distinct patches whose truncated keys tie are compared in full (a
+    patch tied with two others: not exact); other truncated-key ties -> not exact."""
     if isinstance(items, (jax.Array, np.ndarray)) and items.ndim == 1:
         keep, rank = int_set_order(items, valid)
         return keep, rank, None
@@ -515,9 +533,17 @@ def set_order(items, valid):
     less = jax.vmap(lambda a: jax.vmap(lambda b: _lex_less(b, a))(keys))(keys)
     tie = jnp.all(keys[:, None, :] == keys[None, :, :], axis=-1)
     ambiguous = tie & ~same & keep[:, None] & keep[None, :] & ~(complete[:, None] & complete[None, :])
-    flags.fits(~jnp.any(ambiguous))
     index = jnp.arange(keep.shape[0])
-    less = less | (tie & (index[None, :] < index[:, None]))
+    less = less | (tie & ~ambiguous & (index[None, :] < index[:, None]))
+    if isinstance(items, (Indices, Object)):
+        # A patch whose key ties with one other patch's is compared with it cell by cell.
+        flags.fits(jnp.all(jnp.sum(ambiguous, axis=1) <= 1))
+        partner = jnp.argmax(ambiguous, axis=1)
+        partners = jax.tree_util.tree_map(lambda leaf: leaf[partner], items)
+        before = jax.vmap(_patch_precedes)(partners, items)
+        less = less | (ambiguous & (index[None, :] == partner[:, None]) & before[:, None])
+    else:
+        flags.fits(~jnp.any(ambiguous))
     rank = jnp.sum((less & keep[None, :]).astype(jnp.int32), axis=1)
     return keep, rank, same
 
@@ -527,7 +553,8 @@ def make_frozenset(items, valid, capacity=None):
 
     `items` are in insertion order (this matters for sets of ints only). Pairs become an
     Indices and cells an Object (see indices_from_pairs / object_from_cells).
-    Overflow, truncated-key ties and orders beyond the emulation -> not exact.
+    Overflow, unresolved truncated-key ties (set_order) and orders beyond the emulation
+    -> not exact.
     """
     capacity = capacity or current_tier().capacity
     if is_pair_items(items):

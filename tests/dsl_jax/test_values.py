@@ -1,11 +1,14 @@
 """Padded values: conversion round trips, overflow flags, set orders (eager, jit, vmap)."""
+import random
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from jaxbatt.dsl_jax import flags, values
+from jaxbatt import dsl_jax, dsl_py
+from jaxbatt.dsl_jax import flags, testing, values
 from jaxbatt.dsl_py import objects as py_objects
 from jaxbatt.dsl_py.ordering import ordered
 from tests.arc_samples import sample_grids
@@ -203,3 +206,41 @@ def test_a_concrete_flag_array_is_known_false_while_tracing():
 
     jax.jit(traced)(jnp.zeros((4,), bool))
     assert seen == [(True, False)]
+
+
+def _tied_patches(rng, count, colour):
+    """`count` distinct patches sharing their first PATCH_KEY_CELLS + 1 cells (row 0),
+    each with a few random later cells (or none): their truncated keys tie. With
+    `colour`, Objects of colours 1..2 (cells sorted by colour first)."""
+    shared = [(0, j) for j in range(values.PATCH_KEY_CELLS + 1)]
+    patches = set()
+    while len(patches) < count:
+        extra = {(rng.randrange(0, 6), rng.randrange(0, 10)) for _ in range(rng.randrange(0, 4))}
+        cells = set(shared) | extra
+        if colour:
+            patches.add(frozenset((1 if (i, j) in shared else rng.randrange(1, 3), (i, j)) for i, j in cells))
+        else:
+            patches.add(frozenset(cells))
+    return list(patches)
+
+
+@pytest.mark.parametrize("kind", ["Indices", "Object"])
+def test_patches_tied_on_their_truncated_keys_are_ordered_cell_by_cell(kind):
+    """Two tied patches and a third: ordered by a full comparison (eager, jit, vmap); a
+    patch tied with two others: not exact."""
+    colour = kind == "Object"
+    lone = frozenset({(3, (1, 1))}) if colour else frozenset({(1, 1)})
+    pairs = [_tied_patches(random.Random(seed), 2, colour) + [lone] for seed in range(12)]
+    triples = [_tied_patches(random.Random(seed), 3, colour) for seed in range(3)]
+
+    def as_tuple(*patches):
+        items = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *patches)
+        return dsl_jax.totuple(values.make_frozenset(items, jnp.ones((len(patches),), bool)))
+
+    def check(cases):
+        return testing.check_primitive("frozenset", cases, kinds=(kind,) * 3, tier=values.TINY, fn=as_tuple,
+                                       reference=lambda *ps: dsl_py.totuple(frozenset(ps)))
+    summary = check(pairs)
+    assert summary.inexact == 0 and summary.exact == 3 * len(pairs), summary
+    summary = check(triples)
+    assert summary.inexact == 3 * len(triples), summary
