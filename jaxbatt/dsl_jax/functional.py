@@ -171,8 +171,9 @@ def power(function, n):
     """function applied n times (n == 1: function itself); arc-dsl raises for n < 1.
 
     A static n unrolls. A traced n (a lane-dependent exponent) runs a while_loop whose
-    carry is the value, so function must map a form to itself; n > POWER_MAX or a
-    form-changing function is not exact."""
+    carry is the value after the first call, so function must map that form to itself (an
+    Object to an Indices and on, as outbox does, is fine); n > POWER_MAX or a function
+    that keeps changing forms is not exact."""
     k = _static_int(n)
     if k is not None:
         flags.require(k >= 1)
@@ -192,11 +193,11 @@ def power(function, n):
 
     def powered_traced(x):
         first, ok1, exact1 = flags.collect(function, x)
-        if not _same_form(first, x):
+        first = _arrays(first)
+        if not _same_form(flags.collect(function, first)[0], first):
             flags.fits(n == 1)
             flags.report(ok1, exact1)
             return first
-        x = _arrays(x)
 
         def step(state):
             i, value, ok, exact = state
@@ -206,7 +207,7 @@ def power(function, n):
         def more(state):
             return state[0] < jnp.clip(n, 1, POWER_MAX)
 
-        init = (jnp.asarray(1, jnp.int32), _arrays_like(first, x), ok1, exact1)
+        init = (jnp.asarray(1, jnp.int32), first, ok1, exact1)
         _, out, ok, exact = jax.lax.while_loop(more, step, init)
         flags.report(ok, exact)
         return out

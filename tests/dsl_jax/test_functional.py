@@ -141,11 +141,14 @@ def test_power_static_and_traced_exponents():
 
 
 def test_power_traced_exponent_on_patches():
+    """outbox maps an Object to an Indices, then an Indices to an Indices: the loop carries
+    the form after the first call."""
     patch = frozenset({(2, 3), (3, 3)})
-    cases = [(n, patch) for n in (1, 2, 4)]
+    obj = frozenset({(4, (2, 3)), (6, (3, 3))})
+    cases = [(n, p) for n in (1, 2, 4) for p in (patch, obj)]
     compared, inexact = combinator(lambda: lambda n, p: P.power(P.outbox, n)(p),
                                    lambda: lambda n, p: J.power(J.outbox, n)(p), cases)
-    assert inexact == 0 and compared == 3
+    assert inexact == 0 and compared == len(cases)
 
 
 # ---------------------------------------------------------------- apply
