@@ -20,9 +20,9 @@ class Ref:
 
 @dataclasses.dataclass(frozen=True)
 class Const:
-    """A literal int, bool or tuple of ints."""
+    """A literal int, bool or tuple of ints (or a string option of a fused step)."""
 
-    value: Union[int, bool, tuple]
+    value: Union[int, bool, tuple, str]
 
 
 Arg = Union[Ref, Const]

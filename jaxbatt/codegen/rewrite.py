@@ -10,6 +10,12 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
   `t = shoot_sweep(s, e, d)`; with `x = combine(shoot(s, e), shoot(s2, e2))`:
   `t = shoot_sweeps(s, e, s2, e2, d)`;
+- `t = mapply(fork(connect, first, last), s)` where `s = sfilter(product(a, b), p)` and p
+  is `fork(equality, R, R')` with R, R' the rows (or columns) of a pair's first and last
+  cells (compose(first, first), power(first, 2), compose(first, last)...; either order):
+  `t = connect_same_line(a, b, 0)` (1 for columns);
+- `t = apply(fork(astuple, row of first, column of last), product(a, b))`:
+  `t = rows_by_columns(a, b)`;
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
   `t = mapply_union(f, x)`;
@@ -17,8 +23,8 @@ each replacing the step `t = ...` by one call with the same value:
   width: `t = extreme_object(g, u, d, b, "m", True)` (False).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, apply, fork, rbind, shoot, combine, merge or objects (extreme_object fails
-a lane where objects does). A rule reads such steps only in the
+prapply, product, sfilter, apply, fork, rbind, shoot, combine, merge or objects (extreme_object
+fails a lane where objects does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
 arguments the fused step fails to trace (the program then runs on the reference) or, for
 paint_merged on anything but a tuple of objects, takes the primitives' path, merge
@@ -32,8 +38,8 @@ from jaxbatt.codegen.ir import Const, Program, Ref, Step
 from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object's measures
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "apply", "fork", "rbind", "shoot", "combine", "merge",
-                        "objects"})
+_DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "fork", "rbind", "shoot", "combine",
+                        "merge", "objects"})
 
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
@@ -78,10 +84,42 @@ def fuse(program: Program) -> Program:
         step = made_by(arg, "apply")
         if step is None or len(step.args) != 2:
             return None
-        ends, pairs = made_by(step.args[0], "fork"), made_by(step.args[1], "product")
-        if (ends is not None and pairs is not None and len(pairs.args) == 2
-                and [primitive(a, n) for a, n in zip(ends.args, ("connect", "first", "last"))] == [True] * 3):
+        pairs = made_by(step.args[1], "product")
+        if connects_ends(step.args[0]) and pairs is not None and len(pairs.args) == 2:
             return pairs.args[0], pairs.args[1]
+        return None
+
+    def connects_ends(arg) -> bool:
+        """Whether arg is fork(connect, first, last)."""
+        ends = made_by(arg, "fork")
+        return (ends is not None and len(ends.args) == 3
+                and all(primitive(a, n) for a, n in zip(ends.args, ("connect", "first", "last"))))
+
+    def coordinate(arg):
+        """(axis, cell) of a function giving the axis-th coordinate (0 row, 1 column) of the
+        first or last cell of a pair: compose(first|last, first|last), or power(first, 2)
+        (row of first), power(last, 2) (column of last); else None."""
+        step = made_by(arg, "compose")
+        if step is not None and len(step.args) == 2:
+            ends = [next((n for n in ("first", "last") if primitive(a, n)), None) for a in step.args]
+            if None not in ends:
+                return int(ends[0] == "last"), ends[1]
+        step = made_by(arg, "power")
+        if step is not None and len(step.args) == 2 and step.args[1] == Const(2):
+            end = next((n for n in ("first", "last") if primitive(step.args[0], n)), None)
+            if end is not None:
+                return int(end == "last"), end
+        return None
+
+    def same_line_axis(arg):
+        """0 for fork(equality, row of first, row of last) (either order), 1 for columns."""
+        step = made_by(arg, "fork")
+        if step is None or len(step.args) != 3 or not primitive(step.args[0], "equality"):
+            return None
+        found = {coordinate(a) for a in step.args[1:]}
+        for axis in (0, 1):
+            if found == {(axis, "first"), (axis, "last")}:
+                return axis
         return None
 
     def shot_lines(arg):
@@ -129,6 +167,19 @@ def fuse(program: Program) -> Program:
             if (bound is not None and lines and len(bound.args) == 2 and primitive(bound.args[0], "shoot")):
                 fused = "shoot_sweep" if len(lines) == 2 else "shoot_sweeps"
                 return dataclasses.replace(step, func=Ref(fused), args=lines + (bound.args[1],))
+        if primitive(step.func, "mapply") and len(step.args) == 2 and connects_ends(step.args[0]):
+            matched = made_by(step.args[1], "sfilter")
+            pairs = made_by(matched.args[0], "product") if matched is not None and len(matched.args) == 2 else None
+            axis = same_line_axis(matched.args[1]) if pairs is not None and len(pairs.args) == 2 else None
+            if axis is not None:
+                return dataclasses.replace(step, func=Ref("connect_same_line"), args=pairs.args + (Const(axis),))
+        if primitive(step.func, "apply") and len(step.args) == 2:
+            corner, pairs = made_by(step.args[0], "fork"), made_by(step.args[1], "product")
+            if (corner is not None and pairs is not None and len(corner.args) == 3 and len(pairs.args) == 2
+                    and primitive(corner.args[0], "astuple")):
+                ends = [coordinate(a) for a in corner.args[1:]]
+                if ends == [(0, "first"), (1, "last")]:
+                    return dataclasses.replace(step, func=Ref("rows_by_columns"), args=pairs.args)
         if primitive(step.func, "paint") and len(step.args) == 2:
             merged = made_by(step.args[1], "merge")
             if merged is not None and len(merged.args) == 1:

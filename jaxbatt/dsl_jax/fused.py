@@ -10,6 +10,15 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   cells (capacity K, so at most a handful of cells per side); here a row's pairs cover the
   span from the row's first to its last cell of a | b, whenever both have a cell in it
   (every cell of a | b ends some segment, and the segments of a row share cells).
+- `connect_same_line(a, b, axis)` is `mapply(fork(connect, first, last), sfilter(product(a,
+  b), S))` with S "same row" (axis 0: the first coordinates of a pair's two cells are
+  equal) or "same column" (axis 1). The product holds one pair per two cells (capacity K);
+  here the segments are connect_aligned's.
+- `rows_by_columns(a, b)` is `apply(fork(astuple, R, C), product(a, b))` with R the row of
+  a pair's first cell and C the column of its last: every row of a with every column of
+  b, an Indices, without the product's K pairs.
+  Both take Indices only (other forms fail to trace, as the compositions do for cells
+  with colours, and the program runs on the reference).
 - `shoot_sweep(start, direction, sweep)` is `mapply(rbind(shoot, sweep), shoot(start,
   direction))`. The line from `start` leaves the window (42 steps), so the window plane of
   `shoot` has lost the cells whose own shoots come back into the grid; here every window cell
@@ -42,7 +51,7 @@ from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax import values
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union",
+__all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union",
            "extreme_object"]
 
 
@@ -61,6 +70,29 @@ def connect_aligned(a, b, vertical: bool, horizontal: bool):
     if vertical:
         mask = mask | _row_spans(a.mask.T, b.mask.T).T
     return Indices(mask, a.margin)
+
+
+def _cells_only(name, a, b):
+    """Raises TypeError (the program then runs on the reference) unless a and b are
+    Indices: the forms where the pairs' coordinates are rows and columns of cells."""
+    if not (isinstance(a, Indices) and isinstance(b, Indices)):
+        raise TypeError(f"{name}: expected two Indices, got {type(a).__name__} and {type(b).__name__}")
+    patches._same_window(a, b, name)
+
+
+def connect_same_line(a, b, axis: int) -> Indices:
+    """mapply(fork(connect, first, last), sfilter(product(a, b), same row (axis 0) or same
+    column (axis 1))) for Indices a and b: connect_aligned's segments."""
+    _cells_only("connect_same_line", a, b)
+    return connect_aligned(a, b, vertical=axis == 1, horizontal=axis == 0)
+
+
+def rows_by_columns(a, b) -> Indices:
+    """apply(fork(astuple, row of first, column of last), product(a, b)) for Indices a and
+    b: the Indices of every (row of a cell of a, column of a cell of b)."""
+    _cells_only("rows_by_columns", a, b)
+    rows, cols = jnp.any(a.mask, axis=1), jnp.any(b.mask, axis=0)
+    return Indices(rows[:, None] & cols[None, :], a.margin)
 
 
 def _line_predicate(vertical, horizontal):

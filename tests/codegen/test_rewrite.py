@@ -135,6 +135,32 @@ def solve_tallest_object_cropped(I):
     O = fill(x3, FIVE, x4)
     return O
 
+def solve_joined_along_columns(I):
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = product(x2, x2)
+    x4 = compose(last, first)
+    x5 = power(last, TWO)
+    x6 = fork(equality, x5, x4)
+    x7 = sfilter(x3, x6)
+    x8 = fork(connect, first, last)
+    x9 = mapply(x8, x7)
+    O = fill(I, SIX, x9)
+    return O
+
+def solve_rows_meet_columns(I):
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = mostcolor(I)
+    x4 = ofcolor(I, x3)
+    x5 = product(x2, x4)
+    x6 = compose(first, first)
+    x7 = power(last, TWO)
+    x8 = fork(astuple, x6, x7)
+    x9 = apply(x8, x5)
+    O = underfill(I, SEVEN, x9)
+    return O
+
 def solve_objects_also_counted(I):
     x1 = objects(I, F, T, T)
     x2 = argmax(x1, width)
@@ -174,6 +200,11 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # The copies are read only as cells (through shift and branch): united, however many.
     assert _calls(fused["solve_copies_down_the_diagonal"])[5] == "mapply_union"
     assert "mapply_union" not in _calls(fused["solve_copies_counted"])  # size counts a tuple's duplicates
+    assert _calls(fused["solve_joined_along_columns"]) == [
+        "leastcolor", "ofcolor", "compose", "power", "connect_same_line", "fill"]
+    assert fused["solve_joined_along_columns"].steps[4].args[2].value == 1
+    assert _calls(fused["solve_rows_meet_columns"]) == [
+        "leastcolor", "ofcolor", "mostcolor", "ofcolor", "compose", "power", "rows_by_columns", "underfill"]
     # Objects measured on the label plane: objects() goes unless read elsewhere.
     assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
     assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
@@ -206,7 +237,8 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     held = [b for b, g in enumerate(grids) if max(g.shape) <= values.SMALL.canvas]
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
-                 "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped"):
+                 "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
+                 "solve_joined_along_columns", "solve_rows_meet_columns"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.

@@ -60,6 +60,37 @@ def test_connect_aligned_is_mfilter_of_prapply_connect(key):
     assert summary.inexact == 0 and summary.exact >= 3 * 40, summary
 
 
+def _coordinate(which, axis):
+    return P.compose(P.first if axis == 0 else P.last, which)
+
+
+def _same_line_composition(a, b, axis):
+    same = P.fork(P.equality, _coordinate(P.first, axis), _coordinate(P.last, axis))
+    return P.mapply(P.fork(P.connect, P.first, P.last), P.sfilter(P.product(a, b), same))
+
+
+@pytest.mark.parametrize("axis", [0, 1])
+def test_connect_same_line_is_mapply_connect_over_pairs_on_a_line(axis):
+    cases = _cell_pairs()
+    summary = testing.check_primitive("connect_same_line", cases, kinds=("Indices", "Indices"), tier=values.TINY,
+                                      fn=lambda a, b: fused.connect_same_line(a, b, axis),
+                                      reference=lambda a, b: _same_line_composition(a, b, axis))
+    assert summary.inexact == 0 and summary.exact == 3 * len(cases), summary
+    with pytest.raises(TypeError, match="connect_same_line: expected two Indices"):
+        fused.connect_same_line(values.from_py(frozenset({(1, (0, 0))}), "Object")[0], values.empty_indices(), axis)
+
+
+def test_rows_by_columns_is_apply_of_corner_over_the_product():
+    def composition(a, b):
+        corner = P.fork(P.astuple, _coordinate(P.first, 0), _coordinate(P.last, 1))
+        return P.apply(corner, P.product(a, b))
+    cases = _cell_pairs()
+    summary = testing.check_primitive("rows_by_columns", cases, kinds=("Indices", "Indices"), tier=values.TINY,
+                                      fn=fused.rows_by_columns, reference=composition)
+    assert summary.inexact == 0 and summary.exact == 3 * len(cases), summary
+
+
+
 def _sweep_fill(grid, start, direction, sweep):
     return P.fill(grid, 5, P.mapply(P.rbind(P.shoot, sweep), P.shoot(start, direction)))
 
