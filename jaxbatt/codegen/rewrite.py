@@ -17,14 +17,16 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = apply(fork(astuple, row of first, column of last), product(a, b))`:
   `t = rows_by_columns(a, b)`;
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
+- `t = paint(g, m)` (underpaint) where `m = mapply(f, x)`: `t = paint_mapped(g, f, x)`
+  (`underpaint_mapped`);
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
   `t = mapply_union(f, x)`;
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
   width: `t = extreme_object(g, u, d, b, "m", True)` (False).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, sfilter, apply, fork, rbind, shoot, combine, merge or objects (extreme_object
-fails a lane where objects does). A rule reads such steps only in the
+prapply, product, sfilter, apply, mapply (mapply_union), fork, rbind, shoot, combine, merge or
+objects (extreme_object fails a lane where objects does; paint_mapped maps as mapply does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
 arguments the fused step fails to trace (the program then runs on the reference) or, for
 paint_merged on anything but a tuple of objects, takes the primitives' path, merge
@@ -38,8 +40,8 @@ from jaxbatt.codegen.ir import Const, Program, Ref, Step
 from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object's measures
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "fork", "rbind", "shoot", "combine",
-                        "merge", "objects"})
+_DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "mapply_union", "fork", "rbind",
+                        "shoot", "combine", "merge", "objects"})
 
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
@@ -184,6 +186,11 @@ def fuse(program: Program) -> Program:
             merged = made_by(step.args[1], "merge")
             if merged is not None and len(merged.args) == 1:
                 return dataclasses.replace(step, func=Ref("paint_merged"), args=(step.args[0], merged.args[0]))
+        for painter in ("paint", "underpaint"):
+            if primitive(step.func, painter) and len(step.args) == 2:
+                mapped = made_by(step.args[1], "mapply")
+                if mapped is not None and len(mapped.args) == 2:
+                    return dataclasses.replace(step, func=Ref(f"{painter}_mapped"), args=(step.args[0],) + mapped.args)
         for extreme, largest in (("argmax", True), ("argmin", False)):
             if primitive(step.func, extreme) and len(step.args) == 2:
                 found = made_by(step.args[0], "objects")

@@ -29,6 +29,15 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   objects concatenates their cells (packing at most K cells per object, so larger objects
   overflowed) and paint lets the last write win: here each cell takes the colour of the last
   object holding it, whatever the objects' sizes.
+- `paint_mapped(grid, function, container)` is `paint(grid, mapply(function, container))`
+  and `underpaint_mapped` the same with underpaint. Over a tuple whose images are objects,
+  mapply merges a tuple of cells (at most MERGED_CELLS) and the painting reads them in
+  order; over a frozenset, the union of the images cannot hold two colours at one cell
+  (not exact), where the painting reads the merged cells in canonical order (colour
+  first). Here each cell takes the colour the painting leaves, however many cells: the last
+  image's (paint) or the first not in the background (underpaint) for a tuple, the largest
+  (paint) or the smallest not in the background (underpaint) for a frozenset. Other
+  containers are painted with mapply_union.
 - `mapply_union(function, container)` is `mapply(function, container)` where every reader
   takes the result as a set of cells (fill, paint, recolor...: rewrite.py checks). mapply
   over a tuple merges a tuple, keeping every cell of every patch in order (at most
@@ -51,7 +60,7 @@ from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax import values
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps", "paint_merged", "mapply_union",
+__all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps", "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union",
            "extreme_object"]
 
 
@@ -185,6 +194,55 @@ def paint_merged(grid, patches):
     last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)  # K - 1 where none holds it
     top = jnp.take_along_axis(colour, last[None], axis=0)[0]
     return grids.paint(grid, Object(top, patches.items.margin))
+
+
+def _mapped_objects(function, container):
+    """(images, valid bool[K], ordered) when `container` is a tuple or frozenset Container
+    whose images under `function` are Objects (images.colour int8[K, P, P]; ordered: a
+    tuple, whose merge keeps the images' order); else None."""
+    if not (isinstance(container, Container) and container.kind in ("tuple", "frozenset")):
+        return None
+    if not isinstance(functional._result_shape(function, functional._first(container.items)), Object):
+        return None
+    valid = container.valid()
+    return flags.map_elements(function, valid, container.items), valid, container.kind == "tuple"
+
+
+def paint_mapped(grid, function, container):
+    """paint(grid, mapply(function, container)) for Object images: each cell painted with
+    the colour of the last image holding it (a tuple), or with the largest colour held
+    there (a frozenset: its merge iterates cells in canonical order, colour first)."""
+    mapped = _mapped_objects(function, container)
+    if mapped is None:
+        return grids.paint(grid, mapply_union(function, container))
+    images, valid, ordered = mapped
+    colour = jnp.where(valid[:, None, None], images.colour, jnp.int8(-1))
+    if ordered:
+        last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)
+        top = jnp.take_along_axis(colour, last[None], axis=0)[0]
+    else:
+        top = jnp.max(colour, axis=0)
+    return grids.paint(grid, Object(top, images.margin))
+
+
+def underpaint_mapped(grid, function, container):
+    """underpaint(grid, mapply(function, container)) for Object images: each background
+    cell takes the first colour other than the background written there (writing the
+    background leaves it the background): the first image's holding one (a tuple), or the
+    smallest such colour (a frozenset, cells in canonical order)."""
+    mapped = _mapped_objects(function, container)
+    if mapped is None:
+        return grids.underpaint(grid, mapply_union(function, container))
+    images, valid, ordered = mapped
+    colour = images.colour
+    held = valid[:, None, None] & (colour >= 0) & (colour.astype(jnp.int32) != grids.mostcolor(grid))
+    if ordered:
+        first = jnp.argmax(held, axis=0)
+        top = jnp.take_along_axis(colour, first[None], axis=0)[0]
+    else:
+        top = jnp.min(jnp.where(held, colour, jnp.int8(127)), axis=0)
+    plane = jnp.where(jnp.any(held, axis=0), top, jnp.int8(-1))
+    return grids.underpaint(grid, Object(plane, images.margin))
 
 
 def mapply_union(function, container):

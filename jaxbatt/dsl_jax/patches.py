@@ -122,7 +122,9 @@ def _grid_on_window(grid: Grid) -> jnp.ndarray:
 
 
 def _translate(plane, di, dj, fill):
-    """plane moved by (di, dj) cells (traced), `fill` where nothing moved in."""
+    """plane moved by (di, dj) cells (traced), `fill` where nothing moved in (a numpy plane,
+    e.g. a closure's constant, is indexed as a jax array)."""
+    plane = jnp.asarray(plane)
     p = plane.shape[0]
     rows = jnp.arange(p)[:, None] - di
     cols = jnp.arange(p)[None, :] - dj

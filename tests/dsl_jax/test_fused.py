@@ -265,3 +265,45 @@ def test_extreme_object_is_argmax_of_objects_however_many(measure, largest):
         fn=lambda g, u, d, b: fused.extreme_object(g, u, d, b, measure, largest),
         reference=lambda g, u, d, b: pick(P.objects(g, u, d, b), getattr(P, measure)))
     assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+
+
+def _painted_copies(M, painter, grid, obj, n):
+    """painter over the copies of obj shifted along a tuple of n diagonal offsets (copies of
+    a multicoloured object overlap in other colours)."""
+    offsets = M.pair(M.interval(0, n, 1), M.interval(0, n, 1))
+    return painter(grid, M.lbind(M.shift, obj), offsets)
+
+
+def _painted_outboxes(M, painter, grid):
+    """painter over the outboxes of a grid's objects, each in its object's colour (a
+    frozenset of objects: outboxes of neighbours cross in other colours)."""
+    return painter(grid, M.fork(M.recolor, M.color, M.outbox), M.objects(grid, True, False, True))
+
+
+def _composed(M, name):
+    paint = getattr(M, name)
+    return lambda grid, function, container: paint(grid, M.mapply(function, container))
+
+
+@pytest.mark.parametrize("name", ["paint", "underpaint"])
+def test_painting_mapped_objects_leaves_what_the_composition_leaves(name):
+    from jaxbatt import dsl_jax as J
+    mapped = getattr(fused, f"{name}_mapped")
+    grids = _small_grids(10, seed=8)
+    copies = [(g, o, n) for g in grids[:5] for o in [max(P.objects(g, False, True, True), key=len)] for n in (2, 4)]
+    assert any(P.numcolors(o) > 1 for _, o, _ in copies)
+    summary = testing.check_primitive(
+        f"{name}_mapped", copies, kinds=("Grid", "Object", None), tier=values.TINY,
+        fn=lambda g, o, n: _painted_copies(J, mapped, g, o, n),
+        reference=lambda g, o, n: _painted_copies(P, _composed(P, name), g, o, n))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive(
+        f"{name}_mapped", [(g,) for g in grids], tier=values.TINY,
+        fn=lambda g: _painted_outboxes(J, mapped, g), reference=lambda g: _painted_outboxes(P, _composed(P, name), g))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    # The union of crossing outboxes cannot hold two colours at a cell: not exact.
+    summary = testing.check_primitive(
+        name, [(g,) for g in grids], tier=values.TINY,
+        fn=lambda g: _painted_outboxes(J, _composed(J, name), g),
+        reference=lambda g: _painted_outboxes(P, _composed(P, name), g))
+    assert summary.inexact > 0, summary
