@@ -28,7 +28,9 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
 - `paint_merged(grid, patches)` is `paint(grid, merge(patches))`. merge of a tuple of
   objects concatenates their cells (packing at most K cells per object, so larger objects
   overflowed) and paint lets the last write win: here each cell takes the colour of the last
-  object holding it, whatever the objects' sizes.
+  object holding it, whatever the objects' sizes. merge of a frozenset of objects cannot
+  hold two colours at a cell (not exact), where paint, reading the cells in canonical
+  order, leaves the largest: here it does.
 - `paint_mapped(grid, function, container)` is `paint(grid, mapply(function, container))`
   and `underpaint_mapped` the same with underpaint. Over a tuple whose images are objects,
   mapply merges a tuple of cells (at most MERGED_CELLS) and the painting reads them in
@@ -183,17 +185,27 @@ def shoot_sweeps(start_a, direction_a, start_b, direction_b, sweep) -> Indices:
 
 
 def paint_merged(grid, patches):
-    """paint(grid, merge(patches)): for a tuple of Objects (items colour int8[K, P, P]) every
-    cell painted with the colour of the last valid object holding it (paint reads grid cells
-    only, so clipped objects are exact here: clipping.ABSORBING); other containers take the
+    """paint(grid, merge(patches)): for a tuple or frozenset of Objects (items colour
+    int8[K, P, P]) every cell painted as _painted_plane says (paint reads grid cells only, so
+    clipped objects are exact here: clipping.ABSORBING); other containers take the
     primitives' path."""
-    if not (isinstance(patches, Container) and patches.kind == "tuple" and isinstance(patches.items, Object)):
+    if not (isinstance(patches, Container) and patches.kind in ("tuple", "frozenset")
+            and isinstance(patches.items, Object)):
         return grids.paint(grid, containers.merge(patches))
-    valid = patches.valid()
-    colour = jnp.where(valid[:, None, None], patches.items.colour, jnp.int8(-1))
+    plane = _painted_plane(patches.items.colour, patches.valid(), patches.kind == "tuple")
+    return grids.paint(grid, Object(plane, patches.items.margin))
+
+
+def _painted_plane(colour, valid, ordered):
+    """int8[P, P]: the colour paint leaves at each cell from the merged cells of a stack of
+    Object planes (int8[K, P, P], valid bool[K]): the last valid plane's holding it (ordered:
+    a tuple), or the largest (a frozenset, whose merge iterates cells colour first); -1
+    where none holds it."""
+    colour = jnp.where(valid[:, None, None], colour, jnp.int8(-1))
+    if not ordered:
+        return jnp.max(colour, axis=0)
     last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)  # K - 1 where none holds it
-    top = jnp.take_along_axis(colour, last[None], axis=0)[0]
-    return grids.paint(grid, Object(top, patches.items.margin))
+    return jnp.take_along_axis(colour, last[None], axis=0)[0]
 
 
 def _mapped_objects(function, container):
@@ -216,13 +228,7 @@ def paint_mapped(grid, function, container):
     if mapped is None:
         return grids.paint(grid, mapply_union(function, container))
     images, valid, ordered = mapped
-    colour = jnp.where(valid[:, None, None], images.colour, jnp.int8(-1))
-    if ordered:
-        last = colour.shape[0] - 1 - jnp.argmax(colour[::-1] >= 0, axis=0)
-        top = jnp.take_along_axis(colour, last[None], axis=0)[0]
-    else:
-        top = jnp.max(colour, axis=0)
-    return grids.paint(grid, Object(top, images.margin))
+    return grids.paint(grid, Object(_painted_plane(images.colour, valid, ordered), images.margin))
 
 
 def underpaint_mapped(grid, function, container):

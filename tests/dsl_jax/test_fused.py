@@ -210,12 +210,13 @@ def test_paint_merged_is_paint_of_merge_of_a_tuple():
     assert summary.inexact == 0 and summary.exact == 3 * summary.cases - 1, summary  # one case alone in its shape
 
 
-def test_paint_merged_of_a_frozenset_takes_the_primitives_path():
-    grid = _small_grids(1, seed=2)[0]
-    objs = P.objects(grid, True, False, True)
-    summary = testing.check_primitive("paint_merged", [(grid, objs)], tier=values.TINY, fn=fused.paint_merged,
-                                      reference=lambda g, o: P.paint(g, P.merge(o)), batch=False)
-    assert summary.cases == 1 and summary.exact + summary.inexact == 2, summary
+def test_paint_merged_of_a_frozenset_leaves_the_largest_colour_where_objects_overlap():
+    cases = [(g, frozenset(objs)) for g, objs in _object_tuples(12, 5) if objs]
+    clashing = [(g, objs) for g, objs in cases if len({cell for _, cell in P.merge(objs)}) < len(P.merge(objs))]
+    assert clashing  # two colours at a cell: the union alone is not exact
+    summary = testing.check_primitive("paint_merged", cases, tier=values.TINY, fn=fused.paint_merged,
+                                      reference=lambda g, objs: P.paint(g, P.merge(objs)))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
 
 
 def _copies_filled(M, mapply):
