@@ -808,7 +808,8 @@ def combine(a, b):
 def insert(value, container):
     """container | {value} (frozensets only). Ints: exact where CPython's table copy
     provably iterates in ascending order (every value in 0..7; or, from 5 elements, a
-    table of >= 16 slots and every value in 0..15)."""
+    table of >= 16 slots and every value in 0..15), or where the container holds at most 3
+    elements, in their home slots (distinct hash & 7)."""
     if isinstance(container, Indices):
         if not values.is_pair(value):
             return _unsupported(container)
@@ -834,13 +835,22 @@ def insert(value, container):
     keep = jnp.concatenate([container.valid(), jnp.ones((1,), bool)])
     if _int_items(items):
         ints = jnp.asarray(items, jnp.int32)
-        distinct = jnp.sum(values.int_set_order(ints, keep)[0], dtype=jnp.int32)
+        first_seen, simulated = values.int_set_order(ints, keep)
+        distinct = jnp.sum(first_seen, dtype=jnp.int32)
         small = jnp.all(~keep | ((ints >= 0) & (ints < 8)))
         medium = jnp.all(~keep | ((ints >= 0) & (ints < 16)))
-        flags.fits(small | ((distinct >= 5) & medium))
-        rank = jnp.sum((ints[None, :] < ints[:, None]) & keep[None, :], axis=1)
-        first_seen = keep & ~jnp.any((ints[:, None] == ints[None, :]) & jnp.tril(jnp.ones((keep.shape[0],) * 2, bool), -1) & keep[None, :], axis=1)
-        rank = jnp.sum((ints[None, :] < ints[:, None]) & first_seen[None, :], axis=1)
+        # A container of up to 3 elements has an 8-slot table, which the union copies slot
+        # by slot and keeps (from 4, union resizes before adding, even a duplicate). Where
+        # its elements have distinct home slots (hash & 7) each sits in its own, and the
+        # 8-slot simulation of inserting them, then value, is CPython's order.
+        homes = jnp.where(ints == -1, -2, ints) & 7
+        held = container.valid()
+        clash = (homes[:-1, None] == homes[None, :-1]) & (ints[:-1, None] != ints[None, :-1])
+        own_homes = ~jnp.any(clash & held[:, None] & held[None, :])
+        few = (container.size <= 3) & own_homes
+        flags.fits(small | few | ((distinct >= 5) & medium))
+        ascending = jnp.sum((ints[None, :] < ints[:, None]) & first_seen[None, :], axis=1)
+        rank = jnp.where(few, simulated, ascending)
         k = _capacity()
         flags.fits(distinct <= k)
         target = jnp.where(first_seen & (rank < k), rank, k)

@@ -190,10 +190,15 @@ def test_int_set_orders_follow_cpython():
     assert summary.exact >= 4 and summary.inexact == 0
 
 
-def test_insert_beyond_proven_orders_is_not_exact():
-    """union copies hash tables: outside 0..7 (or 0..15 from 5 elements) not claimed."""
-    summary = testing.check_primitive("insert", [(9, frozenset({1, 8})), (17, frozenset({1}))])
-    assert summary.inexact >= 4 and summary.exact == 0
+def test_insert_orders_follow_cpython_where_proven_and_no_further():
+    """union copies hash tables: exact for values in 0..7 (0..15 from 5 elements) and for
+    containers of up to 3 elements in their home slots ({0, 4} | {8}: 8 probes to slot 1);
+    a container whose elements collided, or of 4 elements (union resizes first), is not."""
+    summary = testing.check_primitive("insert", [(9, frozenset({1, 8})), (17, frozenset({1})),
+                                                 (8, frozenset({0, 4})), (-1, frozenset({7, 3, 30}))])
+    assert summary.inexact == 0 and summary.exact == 12, summary
+    summary = testing.check_primitive("insert", [(9, frozenset({1, 17, 25})), (20, frozenset({1, 2, 3, 30}))])
+    assert summary.inexact >= 4 and summary.exact == 0, summary
 
 
 @pytest.mark.slow
