@@ -7,6 +7,8 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = mfilter(x, p)` where `x = prapply(connect, a, b)` (or `apply(fork(connect, first,
   last), product(a, b))`, the same set) and p is vline, hline or a step
   `fork(either, vline, hline)` (either order): `t = connect_aligned(a, b, vertical, horizontal)`;
+  with p = `fork(both, compose(lbind(greater, N), size), q)` and q one of those (either
+  order): `t = connect_aligned(a, b, vertical, horizontal, N - 1)`;
 - `t = mapply(f, x)` where `f = rbind(shoot, d)` and `x = shoot(s, e)`:
   `t = shoot_sweep(s, e, d)`; with `x = combine(shoot(s, e), shoot(s2, e2))`:
   `t = shoot_sweeps(s, e, s2, e2, d)`;
@@ -66,17 +68,36 @@ def fuse(program: Program) -> Program:
         return step if step is not None and primitive(step.func, func) else None
 
     def line_predicate(arg):
-        """(vertical, horizontal) of vline, hline or fork(either, vline, hline); else None."""
+        """(vertical, horizontal, longest) of vline, hline or fork(either, vline, hline)
+        (longest 0), or of fork(both, S, one of those) (either order) with S =
+        compose(lbind(greater, N), size), N > 1 (longest N - 1); else None."""
         if primitive(arg, "vline"):
-            return True, False
+            return True, False, 0
         if primitive(arg, "hline"):
-            return False, True
+            return False, True, 0
         step = made_by(arg, "fork")
-        if step is not None and len(step.args) == 3 and primitive(step.args[0], "either"):
+        if step is None or len(step.args) != 3:
+            return None
+        if primitive(step.args[0], "either"):
             names = {a.name for a in step.args[1:] if isinstance(a, Ref) and a.name not in targets}
-            if names == {"vline", "hline"}:
-                return True, True
+            return (True, True, 0) if names == {"vline", "hline"} else None
+        if primitive(step.args[0], "both"):
+            for short, line in (step.args[1:], step.args[:0:-1]):
+                longest, lines = shorter_than(short), line_predicate(line)
+                if longest and lines is not None and not lines[2]:
+                    return lines[:2] + (longest,)
         return None
+
+    def shorter_than(arg) -> int:
+        """N - 1 for compose(lbind(greater, N), size) with a literal N > 1; else 0."""
+        step = made_by(arg, "compose")
+        if step is None or len(step.args) != 2 or not primitive(step.args[1], "size"):
+            return 0
+        bound = made_by(step.args[0], "lbind")
+        if (bound is None or len(bound.args) != 2 or not primitive(bound.args[0], "greater")
+                or not isinstance(bound.args[1], Const) or type(bound.args[1].value) is not int):
+            return 0
+        return max(bound.args[1].value - 1, 0)
 
     def connected_pairs(arg):
         """(a, b) of prapply(connect, a, b) or apply(fork(connect, first, last), product(a, b))."""
@@ -162,7 +183,8 @@ def fuse(program: Program) -> Program:
         if primitive(step.func, "mfilter") and len(step.args) == 2:
             pairs, lines = connected_pairs(step.args[0]), line_predicate(step.args[1])
             if pairs is not None and lines is not None:
-                return dataclasses.replace(step, func=Ref("connect_aligned"), args=pairs + (Const(lines[0]), Const(lines[1])))
+                bounds = (Const(lines[0]), Const(lines[1])) + ((Const(lines[2]),) if lines[2] else ())
+                return dataclasses.replace(step, func=Ref("connect_aligned"), args=pairs + bounds)
         if primitive(step.func, "mapply") and len(step.args) == 2:
             bound = made_by(step.args[0], "rbind")
             lines = shot_lines(step.args[1])

@@ -5,8 +5,9 @@ arc-dsl primitives whose padded intermediate value is too large or has lost cell
 returns exactly what the composition returns in dsl_py (tests/dsl_jax/test_fused.py checks
 them against it). They are not arc-dsl primitives: the reference runs the original steps.
 
-- `connect_aligned(a, b, vertical, horizontal)` is `mfilter(prapply(connect, a, b), P)` with
-  P one of vline, hline, fork(either, vline, hline). prapply holds one patch per pair of
+- `connect_aligned(a, b, vertical, horizontal, longest)` is `mfilter(prapply(connect, a,
+  b), P)` with P one of vline, hline, fork(either, vline, hline), or (longest > 0) P and
+  size < longest + 1 by fork(both, ...). prapply holds one patch per pair of
   cells (capacity K, so at most a handful of cells per side); here a row's pairs cover the
   span from the row's first to its last cell of a | b, whenever both have a cell in it
   (every cell of a | b ends some segment, and the segments of a row share cells).
@@ -52,35 +53,50 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   tier's capacity); here every object is measured on the label plane, however many there are.
 """
 import dataclasses
+import functools
 
 import jax
 import jax.numpy as jnp
 
-from jaxbatt.dsl_jax import arithmetic, containers, flags, functional, grids, patches
+from jaxbatt.dsl_jax import arithmetic, containers, flags, functional, grids, patches, values
 from jaxbatt.dsl_jax.objects import _NO_LABEL, _scatter_min, _to_window, components
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
-from jaxbatt.dsl_jax import values
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
-__all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps", "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union",
-           "extreme_object"]
+__all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
+           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "extreme_object"]
 
 
-def connect_aligned(a, b, vertical: bool, horizontal: bool):
+def connect_aligned(a, b, vertical: bool, horizontal: bool, longest: int = 0):
     """mfilter(prapply(connect, a, b), P): the union of the vertical (if `vertical`) and
     horizontal (if `horizontal`) segments between a cell of a and a cell of b (P is vline,
-    hline, or either of them). Indices a and b give an Indices on the tier's window; other
-    values take the primitives' own path."""
+    hline, or either of them; with `longest` > 0, P also asks size(segment) < longest + 1).
+    Indices a and b give an Indices on the tier's window; other values take the
+    primitives' own path."""
     if not (isinstance(a, Indices) and isinstance(b, Indices)):
-        predicate = _line_predicate(vertical, horizontal)
+        predicate = _line_predicate(vertical, horizontal, longest)
         return containers.mfilter(functional.prapply(patches.connect, a, b), predicate)
     patches._same_window(a, b, "connect_aligned")
+    short = 0 < longest < a.mask.shape[0]
+    spans = functools.partial(_short_row_spans, longest=longest) if short else _row_spans
     mask = jnp.zeros_like(a.mask)
     if horizontal:
-        mask = mask | _row_spans(a.mask, b.mask)
+        mask = mask | spans(a.mask, b.mask)
     if vertical:
-        mask = mask | _row_spans(a.mask.T, b.mask.T).T
+        mask = mask | spans(a.mask.T, b.mask.T).T
     return Indices(mask, a.margin)
+
+
+def _short_row_spans(a, b, longest):
+    """bool[P, P]: the cells of the row segments of at most `longest` cells with one end in
+    a and the other in b (longest * (longest + 1) / 2 shifted planes)."""
+    p = a.shape[1]
+    covered = jnp.zeros_like(a)
+    for d in range(longest):
+        starts = (a[:, :p - d] & b[:, d:]) | (b[:, :p - d] & a[:, d:])  # ends at j and j + d
+        for k in range(d + 1):
+            covered = covered | jnp.pad(starts, ((0, 0), (k, d - k)))
+    return covered
 
 
 def _cells_only(name, a, b):
@@ -106,10 +122,15 @@ def rows_by_columns(a, b) -> Indices:
     return Indices(rows[:, None] & cols[None, :], a.margin)
 
 
-def _line_predicate(vertical, horizontal):
+def _line_predicate(vertical, horizontal, longest=0):
     if vertical and horizontal:
-        return functional.fork(arithmetic.either, patches.vline, patches.hline)
-    return patches.vline if vertical else patches.hline
+        line = functional.fork(arithmetic.either, patches.vline, patches.hline)
+    else:
+        line = patches.vline if vertical else patches.hline
+    if not longest:
+        return line
+    short = functional.compose(functional.lbind(arithmetic.greater, longest + 1), containers.size)
+    return functional.fork(arithmetic.both, short, line)
 
 
 def _row_spans(a, b):

@@ -161,6 +161,17 @@ def solve_rows_meet_columns(I):
     O = underfill(I, SEVEN, x9)
     return O
 
+def solve_short_lines_only(I):
+    x1 = ofcolor(I, ONE)
+    x2 = prapply(connect, x1, x1)
+    x3 = lbind(greater, FOUR)
+    x4 = compose(x3, size)
+    x5 = fork(either, vline, hline)
+    x6 = fork(both, x5, x4)
+    x7 = mfilter(x2, x6)
+    O = fill(I, TWO, x7)
+    return O
+
 def solve_objects_also_counted(I):
     x1 = objects(I, F, T, T)
     x2 = argmax(x1, width)
@@ -205,6 +216,8 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     assert fused["solve_joined_along_columns"].steps[4].args[2].value == 1
     assert _calls(fused["solve_rows_meet_columns"]) == [
         "leastcolor", "ofcolor", "mostcolor", "ofcolor", "compose", "power", "rows_by_columns", "underfill"]
+    step = fused["solve_short_lines_only"].steps[-2]
+    assert step.func.name == "connect_aligned" and [a.value for a in step.args[2:]] == [True, True, 3]
     # Objects measured on the label plane: objects() goes unless read elsewhere.
     assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
     assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
@@ -238,7 +251,7 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
-                 "solve_joined_along_columns", "solve_rows_meet_columns"):
+                 "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.

@@ -60,6 +60,20 @@ def test_connect_aligned_is_mfilter_of_prapply_connect(key):
     assert summary.inexact == 0 and summary.exact >= 3 * 40, summary
 
 
+@pytest.mark.parametrize("key", sorted(PREDICATES))
+@pytest.mark.parametrize("longest", [1, 3])
+def test_connect_aligned_within_a_length(key, longest):
+    """fork(both, compose(lbind(greater, longest + 1), size), P): segments of at most
+    `longest` cells."""
+    short = P.compose(P.lbind(P.greater, longest + 1), P.size)
+    predicate = P.fork(P.both, short, PREDICATES[key])
+    summary = testing.check_primitive(
+        "connect_aligned", _cell_pairs(), kinds=("Indices", "Indices"), tier=values.TINY,
+        fn=lambda a, b: fused.connect_aligned(a, b, *key, longest),
+        reference=lambda a, b: P.mfilter(P.prapply(P.connect, a, b), predicate))
+    assert summary.inexact == 0 and summary.exact >= 3 * 40, summary
+
+
 def _coordinate(which, axis):
     return P.compose(P.first if axis == 0 else P.last, which)
 
