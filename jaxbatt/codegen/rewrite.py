@@ -23,12 +23,14 @@ each replacing the step `t = ...` by one call with the same value:
   (`underpaint_mapped`);
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
   `t = mapply_union(f, x)`;
+- `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
   width: `t = extreme_object(g, u, d, b, "m", True)` (False).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
 prapply, product, sfilter, apply, mapply (mapply_union), fork, rbind, shoot, combine, merge or
-objects (extreme_object fails a lane where objects does; paint_mapped maps as mapply does). A rule reads such steps only in the
+objects (extreme_object and objects_of_colour fail a lane where objects does; paint_mapped
+maps as mapply does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
 arguments the fused step fails to trace (the program then runs on the reference) or, for
 paint_merged on anything but a tuple of objects, takes the primitives' path, merge
@@ -220,6 +222,11 @@ def fuse(program: Program) -> Program:
                 if found is not None and len(found.args) == 4 and measure is not None:
                     return dataclasses.replace(step, func=Ref("extreme_object"),
                                                args=found.args + (Const(measure), Const(largest)))
+        if primitive(step.func, "colorfilter") and len(step.args) == 2:
+            found = made_by(step.args[0], "objects")
+            if found is not None and len(found.args) == 4 and found.args[1] == Const(True):
+                return dataclasses.replace(step, func=Ref("objects_of_colour"),
+                                           args=(found.args[0],) + found.args[2:] + (step.args[1],))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
             return dataclasses.replace(step, func=Ref("mapply_union"))
         return None

@@ -51,6 +51,9 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   `argmax(objects(grid, univalued, diagonal, without_bg), measure)` (`argmin` when not
   `largest`) for measure size, height or width. objects holds at most K objects (the
   tier's capacity); here every object is measured on the label plane, however many there are.
+- `objects_of_colour(grid, diagonal, without_bg, colour)` is `colorfilter(objects(grid,
+  True, diagonal, without_bg), colour)`: univalued objects of one colour are the components
+  of that colour's cells, so K of them are held however many objects the grid has.
 """
 import dataclasses
 import functools
@@ -59,12 +62,15 @@ import jax
 import jax.numpy as jnp
 
 from jaxbatt.dsl_jax import arithmetic, containers, flags, functional, grids, patches, values
-from jaxbatt.dsl_jax.objects import _NO_LABEL, _scatter_min, _to_window, components
+from jaxbatt.dsl_jax.objects import (_NO_LABEL, _scatter_min, _to_window, colorfilter, components,
+                                     objects_of_components)
+from jaxbatt.dsl_jax.objects import objects as all_objects
 from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
-           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "extreme_object"]
+           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "extreme_object",
+           "objects_of_colour"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool, longest: int = 0):
@@ -315,3 +321,13 @@ def extreme_object(grid, univalued, diagonal, without_bg, measure: str, largest:
     chosen = on & (label.reshape(-1) == jnp.min(keys))
     plane = jnp.where(chosen.reshape(c, c), colours, -1).astype(jnp.int8)
     return Object(_to_window(plane, -1), values.current_tier().margin)
+
+
+def objects_of_colour(grid, diagonal, without_bg, colour) -> Container:
+    """colorfilter(objects(grid, True, diagonal, without_bg), colour): the components of
+    the colour's cells (a frozenset Container of at most K Object planes, canonical order).
+    A colour that is not an int takes the primitives' path."""
+    value = jnp.asarray(colour)
+    if value.ndim != 0 or not jnp.issubdtype(value.dtype, jnp.integer):
+        return colorfilter(all_objects(grid, True, diagonal, without_bg), colour)
+    return objects_of_components(*components(grid, True, diagonal, without_bg, value.astype(jnp.int32)))

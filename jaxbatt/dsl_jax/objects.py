@@ -274,7 +274,11 @@ def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
     smallest (colour, row, col) cell); more than K objects -> not exact. The background
     (without_bg) is mostcolor with CPython's tie order. h = 0 (or w = 0 with without_bg)
     -> not ok."""
-    colours, foreground, label = components(grid, univalued, diagonal, without_bg)
+    return objects_of_components(*components(grid, univalued, diagonal, without_bg))
+
+
+def objects_of_components(colours, foreground, label) -> Container:
+    """The frozenset Container of the objects that components() labelled (K at most)."""
     c = colours.shape[0]
     n = c * c
     is_root = foreground & (label == colours * n + jnp.arange(n, dtype=jnp.int32).reshape(c, c))
@@ -286,12 +290,14 @@ def objects(grid: Grid, univalued, diagonal, without_bg) -> Container:
     return _objects_container(_planes_by_slot(colours, slot, capacity), count)
 
 
-def components(grid: Grid, univalued, diagonal, without_bg):
+def components(grid: Grid, univalued, diagonal, without_bg, colour=None):
     """(colours int32[C, C], foreground bool[C, C], label int32[C, C]): the cells that
-    objects(grid, univalued, diagonal, without_bg) covers and, on them, the key
-    colour * C * C + row * C + col of their object's smallest cell (see _label); the order
-    of the keys is the canonical order of the objects. Marks the lane as objects() does
-    (not ok for h = 0, or w = 0 with without_bg; not exact beyond the window)."""
+    objects(grid, univalued, diagonal, without_bg) covers (only those of `colour`, an int
+    scalar, when given: with univalued, exactly its objects of that colour) and, on them,
+    the key colour * C * C + row * C + col of their object's smallest cell (see _label);
+    the order of the keys is the canonical order of the objects. Marks the lane as
+    objects() does (not ok for h = 0, or w = 0 with without_bg; not exact beyond the
+    window)."""
     colours = _grid_colours(grid)
     inside = colours >= 0
     _check_extent(grid)
@@ -307,6 +313,8 @@ def components(grid: Grid, univalued, diagonal, without_bg):
             flags.require(~without_bg | (grid.w > 0))
         else:
             flags.require(grid.w > 0)
+    if colour is not None:
+        foreground = foreground & (colours == colour)
     return colours, foreground, _label(colours, foreground, univalued, diagonal)
 
 

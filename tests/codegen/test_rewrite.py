@@ -172,6 +172,14 @@ def solve_short_lines_only(I):
     O = fill(I, TWO, x7)
     return O
 
+def solve_objects_of_the_rarest_colour(I):
+    x1 = leastcolor(I)
+    x2 = objects(I, T, T, F)
+    x3 = colorfilter(x2, x1)
+    x4 = merge(x3)
+    O = fill(I, EIGHT, x4)
+    return O
+
 def solve_objects_also_counted(I):
     x1 = objects(I, F, T, T)
     x2 = argmax(x1, width)
@@ -218,6 +226,7 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
         "leastcolor", "ofcolor", "mostcolor", "ofcolor", "compose", "power", "rows_by_columns", "underfill"]
     step = fused["solve_short_lines_only"].steps[-2]
     assert step.func.name == "connect_aligned" and [a.value for a in step.args[2:]] == [True, True, 3]
+    assert _calls(fused["solve_objects_of_the_rarest_colour"]) == ["leastcolor", "objects_of_colour", "merge", "fill"]
     # Objects measured on the label plane: objects() goes unless read elsewhere.
     assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
     assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
@@ -251,7 +260,8 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     for name in ("solve_rows_and_columns", "solve_product_of_cells", "solve_columns_between_colours",
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
-                 "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only"):
+                 "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only",
+                 "solve_objects_of_the_rarest_colour"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.

@@ -322,3 +322,15 @@ def test_painting_mapped_objects_leaves_what_the_composition_leaves(name):
         fn=lambda g: _painted_outboxes(J, _composed(J, name), g),
         reference=lambda g: _painted_outboxes(P, _composed(P, name), g))
     assert summary.inexact > 0, summary
+
+
+def test_objects_of_colour_is_colorfilter_of_univalued_objects_however_many():
+    cases = [(g, d, b, c) for g in _small_grids(3, seed=9) + _noise_grids(5, seed=10)
+             for d, b in [(False, False), (True, True)] for c in (0, 1, 3)]
+    assert any(len(P.objects(g, True, d, b)) > values.TINY.capacity >= len(P.colorfilter(P.objects(g, True, d, b), c))
+               for g, d, b, c in cases)
+    summary = testing.check_primitive(
+        "objects_of_colour", cases, tier=values.TINY, fn=fused.objects_of_colour,
+        reference=lambda g, d, b, c: P.colorfilter(P.objects(g, True, d, b), c))
+    over = sum(len(P.colorfilter(P.objects(g, True, d, b), c)) > values.TINY.capacity for g, d, b, c in cases)
+    assert summary.cases == len(cases) and summary.inexact == 3 * over, summary
