@@ -92,25 +92,43 @@ def branch(condition, a, b):
         return a if bool(cond) else b
     if _is_function(a) and _is_function(b):
         def chosen(*args):
-            out_a, ok_a, exact_a = flags.collect(a, *args)
-            out_b, ok_b, exact_b = flags.collect(b, *args)
-            flags.report(jnp.where(cond, ok_a, ok_b), jnp.where(cond, exact_a, exact_b))
-            return arithmetic.select(cond, out_a, out_b, "branch")
-        return _with_arity(_arity(a), chosen)
+            return _select_calls(cond, a, b, args)
+        chosen = _with_arity(_arity(a), chosen)
+        chosen.branches = (cond, a, b)
+        return chosen
     return arithmetic.select(cond, a, b, "branch")
+
+
+def _select_calls(cond, call_a, call_b, args):
+    """call_a(*args) where cond else call_b(*args), outputs and flags selected per lane."""
+    out_a, ok_a, exact_a = flags.collect(call_a, *args)
+    out_b, ok_b, exact_b = flags.collect(call_b, *args)
+    flags.report(jnp.where(cond, ok_a, ok_b), jnp.where(cond, exact_a, exact_b))
+    return arithmetic.select(cond, out_a, out_b, "branch")
+
+
+def _call_after(outer, inner, x):
+    """outer(inner(x)). Where inner is a traced branch between callables, outer is applied
+    to each side before the selection, so sides of two forms that outer maps to one form
+    (identity or outbox of an Object, then outbox) select exactly."""
+    parts = getattr(inner, "branches", None)
+    if parts is None:
+        return outer(inner(x))
+    cond, a, b = parts
+    return _select_calls(cond, lambda v: _call_after(outer, a, v), lambda v: _call_after(outer, b, v), (x,))
 
 
 def compose(outer, inner):
     """The one-argument callable x -> outer(inner(x))."""
     def composed(x):
-        return outer(inner(x))
+        return _call_after(outer, inner, x)
     return tag_closure(composed)
 
 
 def chain(h, g, f):
     """The one-argument callable x -> h(g(f(x)))."""
     def chained(x):
-        return h(g(f(x)))
+        return _call_after(lambda y: _call_after(h, g, y), f, x)
     return tag_closure(chained)
 
 

@@ -126,6 +126,19 @@ def test_branch_static_and_traced():
                       cases)[1] == 0
 
 
+def test_composing_after_a_traced_branch_of_two_forms():
+    """branch(c, identity, outbox) of an Object gives an Object or an Indices; outbox after
+    it gives an Indices either way: compose and chain apply it to each side, then select."""
+    obj = frozenset({(4, (2, 3)), (6, (3, 3)), (4, (3, 4))})
+    cases = [(c, p) for c in (True, False, 0, 2) for p in (obj, frozenset({(1, 1)}))]
+    for build in (lambda M, c: M.compose(M.outbox, M.branch(c, M.identity, M.outbox)),
+                  lambda M, c: M.chain(M.backdrop, M.outbox, M.branch(c, M.outbox, M.identity)),
+                  lambda M, c: M.chain(M.outbox, M.branch(c, M.identity, M.outbox), M.identity)):
+        compared, inexact = combinator(lambda: lambda c, p: build(P, c)(p),
+                                       lambda: lambda c, p: build(J, c)(p), cases)
+        assert inexact == 0 and compared == len(cases)
+
+
 def test_power_static_and_traced_exponents():
     cases = [(n, x) for n in (1, 2, 3, 5) for x in (1, -2, (1, 2))]
     compared, inexact = combinator(lambda: lambda n, x: P.power(P.double, n)(x),
