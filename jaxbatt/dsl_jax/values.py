@@ -309,8 +309,9 @@ def make_tuple(items, valid, capacity=None) -> Container:
 # Sort keys: each element is summarised by a fixed-length int32 key whose lexicographic
 # order is dsl_py's canonical order (ordering.canonical_key). Keys of patches are truncated
 # to PATCH_KEY_CELLS cells, keys of grids and nested containers to about KEY_CELLS entries;
-# two distinct patches sharing a truncated key are compared cell by cell (_patch_precedes;
-# three or more: not exact), other distinct elements sharing one make the set inexact.
+# distinct grids sharing a truncated key are compared in full (_grid_precedes), and so are
+# two distinct patches (_patch_precedes; three or more: not exact); other distinct elements
+# sharing one make the set inexact.
 # Equality (dedupe) compares whole elements (patches by fingerprint). Each patch key cell
 # costs a pass over the plane: patches in one set rarely share their first 6 cells (objects
 # of one grid never share their first; lines from one cell in one direction do).
@@ -439,6 +440,20 @@ def _patch_precedes(a, b) -> jax.Array:
     return jnp.where(first_a < first_b, last_b > first_a, ~(last_a > first_b))
 
 
+def _grid_precedes(a, b) -> jax.Array:
+    """bool[]: grid a comes before grid b (distinct) as tuples of rows: at the first row
+    where they differ, the first differing colour, or the shorter row; if every common row
+    agrees, the grid with fewer rows."""
+    cols = jnp.arange(a.canvas)
+    rows = jnp.arange(a.canvas)
+    cell_differs = (a.cells != b.cells) & (cols[None, :] < jnp.minimum(a.w, b.w))
+    row_differs = (jnp.any(cell_differs, axis=1) | (a.w != b.w)) & (rows < jnp.minimum(a.h, b.h))
+    r = jnp.argmax(row_differs)
+    j = jnp.argmax(cell_differs[r])
+    row_less = jnp.where(jnp.any(cell_differs[r]), a.cells[r, j] < b.cells[r, j], a.w < b.w)
+    return jnp.where(jnp.any(row_differs), row_less, a.h < b.h)
+
+
 def patch_fingerprints(items) -> jax.Array:
     """int32[N, 1 + _HASHES]: the fingerprints of a batch of patches (Indices or Object
     planes): equal for equal patches, different for different ones (see _fingerprint)."""
@@ -523,8 +538,9 @@ def set_order(items, valid):
     """(keep bool[N], rank int32[N], same bool[N, N] or None): the iteration order of the
     frozenset of the valid items (not pairs or cells): keep marks each distinct element's
     first occurrence, rank its position in the set; same[i, j] is items i and j equal
-    (None for ints). Distinct patches whose truncated keys tie are compared in full (a
-    patch tied with two others: not exact); other truncated-key ties -> not exact."""
+    (None for ints). Distinct grids whose truncated keys tie are compared in full, and so
+    are two patches (a patch tied with two others: not exact); other truncated-key ties
+    -> not exact."""
     if isinstance(items, (jax.Array, np.ndarray)) and items.ndim == 1:
         keep, rank = int_set_order(items, valid)
         return keep, rank, None
@@ -535,8 +551,12 @@ def set_order(items, valid):
     ambiguous = tie & ~same & keep[:, None] & keep[None, :] & ~(complete[:, None] & complete[None, :])
     index = jnp.arange(keep.shape[0])
     less = less | (tie & ~ambiguous & (index[None, :] < index[:, None]))
-    if isinstance(items, (Indices, Object)):
-        # A patch whose key ties with one other patch's is compared with it cell by cell.
+    if isinstance(items, Grid):
+        # Grids whose keys tie are compared in full, every pair (sets of grids are few).
+        before = jax.vmap(lambda a: jax.vmap(lambda b: _grid_precedes(b, a))(items))(items)
+        less = less | (ambiguous & before)
+    elif isinstance(items, (Indices, Object)):
+        # A patch whose key ties with one other's is compared with it cell by cell.
         flags.fits(jnp.all(jnp.sum(ambiguous, axis=1) <= 1))
         partner = jnp.argmax(ambiguous, axis=1)
         partners = jax.tree_util.tree_map(lambda leaf: leaf[partner], items)

@@ -244,3 +244,34 @@ def test_patches_tied_on_their_truncated_keys_are_ordered_cell_by_cell(kind):
     assert summary.inexact == 0 and summary.exact == 3 * len(pairs), summary
     summary = check(triples)
     assert summary.inexact == 3 * len(triples), summary
+
+
+def _tied_grids(rng, count, widths=(6, 6, 7)):
+    """`count` distinct grids of 7 to 9 rows sharing their first 6 rows of 6 columns (with
+    the same width, keys of KEY_CELLS * 3 entries tie), then differing rows or heights."""
+    top = [[rng.randrange(3) for _ in range(6)] for _ in range(6)]
+    grids = set()
+    while len(grids) < count:
+        width = rng.choice(widths)
+        rows = [row + [1] * (width - 6) for row in top]
+        rows += [[rng.randrange(3) for _ in range(width)] for _ in range(rng.randrange(1, 4))]
+        grids.add(tuple(tuple(r) for r in rows))
+    return list(grids)
+
+
+def test_grids_tied_on_their_truncated_keys_are_ordered_in_full():
+    """Tied grids (two and a third, or three): ordered as tuples of rows (eager, jit, vmap)."""
+    lone = ((5,),)
+    pairs = [_tied_grids(random.Random(seed), 2) + [lone] for seed in range(12)]
+    triples = [_tied_grids(random.Random(seed), 3, widths=(6,)) for seed in range(2)]
+
+    def as_tuple(*grids):
+        items = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *grids)
+        return dsl_jax.totuple(values.make_frozenset(items, jnp.ones((len(grids),), bool)))
+
+    def check(cases):
+        return testing.check_primitive("frozenset", cases, kinds=("Grid",) * 3, tier=values.TINY, fn=as_tuple,
+                                       reference=lambda *gs: dsl_py.totuple(frozenset(gs)))
+    for cases in (pairs, triples):
+        summary = check(cases)
+        assert summary.inexact == 0 and summary.exact == 3 * len(cases), summary
