@@ -19,16 +19,16 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = apply(fork(astuple, row of first, column of last), product(a, b))`:
   `t = rows_by_columns(a, b)`;
 - `t = paint(g, m)` where `m = merge(x)`: `t = paint_merged(g, x)`;
-- `t = paint(g, m)` (underpaint) where `m = mapply(f, x)`: `t = paint_mapped(g, f, x)`
-  (`underpaint_mapped`);
+- `t = paint(g, m)` (underpaint) where `m = mapply(f, x)` and x is not made by apply:
+  `t = paint_mapped(g, f, x)` (`underpaint_mapped`);
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
-  `t = mapply_union(f, x)`;
+  `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`;
 - `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
   width: `t = extreme_object(g, u, d, b, "m", True)` (False).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, sfilter, apply, mapply (mapply_union), fork, rbind, shoot, combine, merge or
+prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed), fork, rbind, shoot, combine, merge or
 objects (extreme_object and objects_of_colour fail a lane where objects does; paint_mapped
 maps as mapply does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
@@ -44,8 +44,8 @@ from jaxbatt.codegen.ir import Const, Program, Ref, Step
 from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object's measures
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
-_DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "mapply_union", "fork", "rbind",
-                        "shoot", "combine", "merge", "objects"})
+_DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "mapply_union", "mapply_composed",
+                        "fork", "rbind", "shoot", "combine", "merge", "objects"})
 
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
@@ -213,7 +213,7 @@ def fuse(program: Program) -> Program:
         for painter in ("paint", "underpaint"):
             if primitive(step.func, painter) and len(step.args) == 2:
                 mapped = made_by(step.args[1], "mapply")
-                if mapped is not None and len(mapped.args) == 2:
+                if mapped is not None and len(mapped.args) == 2 and made_by(mapped.args[1], "apply") is None:
                     return dataclasses.replace(step, func=Ref(f"{painter}_mapped"), args=(step.args[0],) + mapped.args)
         for extreme, largest in (("argmax", True), ("argmin", False)):
             if primitive(step.func, extreme) and len(step.args) == 2:
@@ -228,6 +228,9 @@ def fuse(program: Program) -> Program:
                 return dataclasses.replace(step, func=Ref("objects_of_colour"),
                                            args=(found.args[0],) + found.args[2:] + (step.args[1],))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
+            inner = made_by(step.args[1], "apply")
+            if inner is not None and len(inner.args) == 2:
+                return dataclasses.replace(step, func=Ref("mapply_composed"), args=(step.args[0],) + inner.args)
             return dataclasses.replace(step, func=Ref("mapply_union"))
         return None
 

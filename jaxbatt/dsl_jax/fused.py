@@ -41,6 +41,10 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   image's (paint) or the first not in the background (underpaint) for a tuple, the largest
   (paint) or the smallest not in the background (underpaint) for a frozenset. Other
   containers are painted with mapply_union.
+- `mapply_composed(outer, inner, container)` is `mapply(outer, apply(inner, container))`
+  where the result is read as a set of cells: the union of outer(inner(x)) over the
+  container, without the set of inner images (e.g. offsets scaled beyond the window, which
+  an Indices cannot hold, each used only to shift a patch back into view).
 - `mapply_union(function, container)` is `mapply(function, container)` where every reader
   takes the result as a set of cells (fill, paint, recolor...: rewrite.py checks). mapply
   over a tuple merges a tuple, keeping every cell of every patch in order (at most
@@ -69,7 +73,7 @@ from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
-           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "extreme_object",
+           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "extreme_object",
            "objects_of_colour"]
 
 
@@ -276,6 +280,12 @@ def underpaint_mapped(grid, function, container):
         top = jnp.min(jnp.where(held, colour, jnp.int8(127)), axis=0)
     plane = jnp.where(jnp.any(held, axis=0), top, jnp.int8(-1))
     return grids.underpaint(grid, Object(plane, images.margin))
+
+
+def mapply_composed(outer, inner, container):
+    """mapply(outer, apply(inner, container)) for readers of its cells as a set: the union
+    of outer(inner(x)) over the container's elements (mapply_union of the composition)."""
+    return mapply_union(functional.compose(outer, inner), container)
 
 
 def mapply_union(function, container):

@@ -180,6 +180,19 @@ def solve_objects_of_the_rarest_colour(I):
     O = fill(I, EIGHT, x4)
     return O
 
+def solve_copies_a_period_apart(I):
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = shape(x2)
+    x4 = neighbors(ORIGIN)
+    x5 = mapply(neighbors, x4)
+    x6 = lbind(multiply, x3)
+    x7 = apply(x6, x5)
+    x8 = lbind(shift, x2)
+    x9 = mapply(x8, x7)
+    O = fill(I, x1, x9)
+    return O
+
 def solve_objects_also_counted(I):
     x1 = objects(I, F, T, T)
     x2 = argmax(x1, width)
@@ -227,6 +240,8 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     step = fused["solve_short_lines_only"].steps[-2]
     assert step.func.name == "connect_aligned" and [a.value for a in step.args[2:]] == [True, True, 3]
     assert _calls(fused["solve_objects_of_the_rarest_colour"]) == ["leastcolor", "objects_of_colour", "merge", "fill"]
+    assert _calls(fused["solve_copies_a_period_apart"])[-2:] == ["mapply_composed", "fill"]
+    assert "apply" not in _calls(fused["solve_copies_a_period_apart"])
     # Objects measured on the label plane: objects() goes unless read elsewhere.
     assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
     assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
@@ -261,7 +276,7 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
                  "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only",
-                 "solve_objects_of_the_rarest_colour"):
+                 "solve_objects_of_the_rarest_colour", "solve_copies_a_period_apart"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.

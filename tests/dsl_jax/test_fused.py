@@ -334,3 +334,27 @@ def test_objects_of_colour_is_colorfilter_of_univalued_objects_however_many():
         reference=lambda g, d, b, c: P.colorfilter(P.objects(g, True, d, b), c))
     over = sum(len(P.colorfilter(P.objects(g, True, d, b), c)) > values.TINY.capacity for g, d, b, c in cases)
     assert summary.cases == len(cases) and summary.inexact == 3 * over, summary
+
+
+def _scaled_copies(M, mapply, grid, scale):
+    """The grid's cells of its least common colour, shifted by every neighbour offset
+    scaled by `scale` (offsets beyond the window when scale is large), filled."""
+    cells = M.ofcolor(grid, M.leastcolor(grid))
+    offsets = M.mapply(M.neighbors, M.neighbors((0, 0)))
+    return M.fill(grid, 8, mapply(M.lbind(M.shift, cells), M.lbind(M.multiply, scale), offsets))
+
+
+def test_mapply_composed_fills_what_mapply_over_apply_fills():
+    """Offsets scaled past the TINY window: the set of offsets is not exact there, the
+    union of the shifted copies is (fill reads grid cells only)."""
+    from jaxbatt import dsl_jax as J
+    cases = [(g, k) for g in _small_grids(6, seed=12) for k in (1, 3, 9)]
+
+    def composition(M):
+        return lambda g, k: _scaled_copies(M, lambda f, s, x: M.mapply(f, M.apply(s, x)), g, k)
+    summary = testing.check_primitive("mapply_composed", cases, tier=values.TINY,
+                                      fn=lambda g, k: _scaled_copies(J, fused.mapply_composed, g, k),
+                                      reference=composition(P))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive("mapply", cases, tier=values.TINY, fn=composition(J), reference=composition(P))
+    assert summary.inexact > 0, summary
