@@ -9,6 +9,7 @@ JSON and a PNG (throughput against batch size) to --output_dir; the last line is
 `speedup_vs_reference: X` (warm jaxbatt at the largest batch size / reference, each the
 median of --repeats timed runs).
 """
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -35,7 +36,10 @@ flags.DEFINE_float("timeout", 10.0, "reference: seconds per evaluation before it
 flags.DEFINE_integer("group_size", 8, "programs per compiled function")
 flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
 flags.DEFINE_string("pairing", "all", "all: every program on every grid")
-flags.DEFINE_string("tiers", None, "tier ladder as canvas,margin,capacity;... (default: the engine's)")
+flags.DEFINE_string("tiers", None, "tier ladder, names in order, e.g. tiny,small (default: the engine's)")
+flags.DEFINE_list("compare_tiers", [], "other ladders timed warm at the largest batch after the sweep, each "
+                  "tier names joined by '+', e.g. tiny+small (figures under 'ladders' in the JSON)")
+flags.DEFINE_integer("threads", None, "program groups in flight at once (default: the engine's)")
 flags.DEFINE_integer("large_batch", None, "lanes per call after the first tier (default: the engine's)")
 flags.DEFINE_integer("limit_programs", 0, "only the first N programs (0: all)")
 flags.DEFINE_integer("repeats", 3, "timed runs of the reference and of jaxbatt at each batch size; the median "
@@ -108,6 +112,20 @@ def run_jaxbatt(programs, grids, batch_size, config):
     return merged, time.perf_counter() - start
 
 
+def _mismatches(programs, outcomes, reference_rows):
+    """(program, grid index, path) of every lane whose output differs from the reference's."""
+    return [(program.name, b, outcomes[program.name].paths[b])
+            for j, program in enumerate(programs) for b in range(len(reference_rows))
+            if not _same(outcomes[program.name].outputs[b], reference_rows[b][j])]
+
+
+def _path_totals(outcomes):
+    """({path: lanes}, {path: seconds summed over programs})."""
+    from jaxbatt import engine
+    return ({p: sum(o.paths.count(p) for o in outcomes.values()) for p in engine.PATHS},
+            {p: sum(o.path_seconds[p] for o in outcomes.values()) for p in engine.PATHS})
+
+
 def _same(a, b):
     import numpy as np
     from jaxbatt.data import as_tuple_grid
@@ -129,7 +147,7 @@ def main(argv):
     import numpy as np
 
     from jaxbatt import api, engine
-    from jaxbatt.cli import print_table
+    from jaxbatt.cli import parse_tiers, print_table
     from jaxbatt.data import load_tasks
     from jaxbatt.programs import SOLVERS_PATH
 
@@ -153,12 +171,9 @@ def main(argv):
     reference_seconds = statistics.median(reference_times)
     timeouts = sum(v == "timeout" for row in reference_rows for v in row)
 
-    config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache,
-                                 reference_procs=FLAGS.reference_procs)
-    if FLAGS.tiers:
-        from jaxbatt.dsl_jax.values import Tier
-        ladder = [tuple(int(x) for x in t.split(",")) for t in FLAGS.tiers.split(";")]
-        config.tiers = tuple(Tier(f"tier{i}", *t) for i, t in enumerate(ladder))
+    config = engine.EngineConfig(group_size=FLAGS.group_size, cache_dir=cache, threads=FLAGS.threads,
+                                 reference_procs=FLAGS.reference_procs,
+                                 tiers=parse_tiers(FLAGS.tiers) if FLAGS.tiers else None)
     if FLAGS.large_batch:
         config.large_batch = FLAGS.large_batch
     if FLAGS.later_batch:
@@ -188,13 +203,22 @@ def main(argv):
         seconds = statistics.median(times)
         sweep[batch_size] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds, "runs": times}
     final = outcomes
-    mismatches = []
-    for j, program in enumerate(programs):
-        for b in range(len(grids)):
-            if not _same(final[program.name].outputs[b], reference_rows[b][j]):
-                mismatches.append((program.name, b, final[program.name].paths[b]))
-    paths = {p: sum(o.paths.count(p) for o in final.values()) for p in engine.PATHS}
-    path_seconds = {p: sum(o.path_seconds[p] for o in final.values()) for p in engine.PATHS}
+    mismatches = _mismatches(programs, final, reference_rows)
+    paths, path_seconds = _path_totals(final)
+    ladders = {}
+    for ladder in FLAGS.compare_tiers:
+        other = dataclasses.replace(config, tiers=parse_tiers(ladder.replace("+", ",")))
+        run_jaxbatt(programs, grids, largest, other)  # compiles what this ladder adds
+        times = []
+        for _ in range(FLAGS.repeats):
+            compared, seconds = run_jaxbatt(programs, grids, largest, other)
+            times.append(seconds)
+            print(f"jaxbatt warm @ batch {largest}, tiers {ladder}: {seconds:.2f} s", flush=True)
+        mismatches += _mismatches(programs, compared, reference_rows)
+        lanes, seconds_per_path = _path_totals(compared)
+        seconds = statistics.median(times)
+        ladders[ladder] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds, "runs": times,
+                           "lanes": lanes, "seconds_per_path": seconds_per_path}
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference_rate = evaluations / reference_seconds
     best_rate = sweep[largest]["evaluations_per_second"]
@@ -209,7 +233,12 @@ def main(argv):
         "jaxbatt": {"cold_compile_seconds": cold_compile, "cold_total_seconds": cold_seconds,
                     "warm_compile_seconds": warm_compile, "sweep": sweep,
                     "lanes": paths, "seconds_per_path": path_seconds, "peak_host_memory_mib": peak_mib,
-                    "trace_errors": {n: o.trace_error for n, o in final.items() if o.trace_error}},
+                    "trace_errors": {n: o.trace_error for n, o in final.items() if o.trace_error},
+                    "per_program": {n: {"lanes": {p: o.paths.count(p) for p in engine.PATHS},
+                                        "seconds_per_path": o.path_seconds, "compile_seconds": o.compile_seconds,
+                                        "compiled_call_seconds": o.run_seconds}
+                                    for n, o in final.items()},
+                    "ladders": ladders},
         "mismatches": len(mismatches),
         "speedup_vs_reference": best_rate / reference_rate,
     }
@@ -230,10 +259,17 @@ def main(argv):
         ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s (median of {FLAGS.repeats})"),
         ("peak host memory", f"{peak_mib:.0f} MiB"),
         *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%), {path_seconds[p]:.2f} s") for p, n in paths.items()],
+        *[(f"tiers {ladder} evaluations/s", f"{f['evaluations_per_second']:.1f} "
+           f"({f['evaluations_per_second'] / reference_rate:.2f}x)") for ladder, f in ladders.items()],
         ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),
         ("lane mismatches vs reference", f"{len(mismatches)}"),
     ]
     print_table(rows)
+    slowest = sorted(final.items(), key=lambda item: -sum(item[1].path_seconds[p] for p in ("jax", "jax-large")))
+    print("programs with the most device seconds (summed over threads): jax / jax-large / reference s, lanes")
+    for name, o in slowest[:10]:
+        print(f"  {name:24s} " + " / ".join(f"{o.path_seconds[p]:.2f}" for p in engine.PATHS)
+              + "  " + " / ".join(str(o.paths.count(p)) for p in engine.PATHS))
     if mismatches:
         print(f"first mismatches: {mismatches[:5]}", file=sys.stderr)
     print(f"speedup_vs_reference: {best_rate / reference_rate:.2f}")

@@ -419,16 +419,21 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     outcomes = {p.name: Outcome([None] * len(lanes), ["reference"] * len(lanes)) for p in programs}
     everything = range(len(lanes))
     pending = {p.name: set(lanes_of[p.name] if lanes_of else everything) for p in programs}
+    reference = _ReferenceLanes(programs, lanes, config, outcomes, pending, progress)
     if not config.force_reference and lanes:
         groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
         # Groups touch disjoint programs' outcomes and pending lanes: they run concurrently.
+        # The lanes a finished group left go to dsl_py while the others run.
         with concurrent.futures.ThreadPoolExecutor(min(_threads(config), len(groups))) as pool:
-            running = [pool.submit(_run_group, group, lanes, config, outcomes, pending) for group in groups]
+            running = {pool.submit(_run_group, group, lanes, config, outcomes, pending): group for group in groups}
             for done, future in enumerate(concurrent.futures.as_completed(running)):
                 future.result()
+                reference.add(running[future])
                 if progress:
                     progress("jax", done + 1, len(groups))
-    _run_reference(programs, lanes, config, outcomes, pending, progress)
+    else:
+        reference.add(programs)
+    reference.finish()
     return outcomes
 
 
@@ -455,40 +460,62 @@ def _reference_task(task):
     return [_reference_output(program, lane, defaults) for lane in lanes]
 
 
-def _run_reference(programs, lanes, config, outcomes, pending, progress):
-    """The lanes no tier held, on dsl_py: in a process pool when there are many."""
-    by_name = {p.name: p for p in programs}
-    defaults = config.failed_lines == "default"
-    todo = [(name, sorted(rest)) for name, rest in pending.items() if rest]
-    total = sum(len(rest) for _, rest in todo)
-    processes = config.reference_procs
-    done = 0
-    if processes > 1 and total >= REFERENCE_POOL_MIN:
-        tasks = [(name, rest[i:i + REFERENCE_CHUNK]) for name, rest in todo
-                 for i in range(0, len(rest), REFERENCE_CHUNK)]
-        start = time.perf_counter()
-        results = _pool(processes).imap(
-            _reference_task, [(by_name[name], [lanes[b] for b in chunk], defaults) for name, chunk in tasks])
-        for (name, chunk), outputs in zip(tasks, results):
-            for b, output in zip(chunk, outputs):
-                outcomes[name].outputs[b] = output
-                outcomes[name].paths[b] = "reference"
+class _ReferenceLanes:
+    """The lanes no tier held, on dsl_py. Programs are added once their lanes are final (their
+    group finished). With config.reference_procs > 1 they go to a process pool at once, so dsl_py
+    works while later groups run on the device, once REFERENCE_POOL_MIN lanes have gathered or
+    when the pool is already up; the rest run in this process at finish()."""
+
+    def __init__(self, programs, lanes, config, outcomes, pending, progress):
+        self.by_name = {p.name: p for p in programs}
+        self.lanes, self.outcomes, self.pending, self.progress = lanes, outcomes, pending, progress
+        self.defaults = config.failed_lines == "default"
+        self.processes = config.reference_procs
+        self.waiting = []  # (program name, lanes) not handed to the pool yet
+        self.sent = []  # (program name, lanes, the pool's AsyncResult)
+        self.start = None  # when the first chunk went to the pool
+
+    def add(self, programs):
+        self.waiting += [(p.name, sorted(self.pending[p.name])) for p in programs if self.pending[p.name]]
+        waiting = sum(len(rest) for _, rest in self.waiting)
+        pool_up = _reference_pool is not None and _reference_pool[0] == self.processes
+        if self.processes > 1 and waiting and (pool_up or waiting >= REFERENCE_POOL_MIN):
+            self._send()
+
+    def _send(self):
+        pool = _pool(self.processes)
+        self.start = self.start or time.perf_counter()
+        for name, rest in self.waiting:
+            for i in range(0, len(rest), REFERENCE_CHUNK):
+                chunk = rest[i:i + REFERENCE_CHUNK]
+                task = (self.by_name[name], [self.lanes[b] for b in chunk], self.defaults)
+                self.sent.append((name, chunk, pool.apply_async(_reference_task, (task,))))
+        self.waiting = []
+
+    def finish(self):
+        total = sum(len(chunk) for _, chunk, _ in self.sent) + sum(len(rest) for _, rest in self.waiting)
+        done = 0
+        for name, chunk, result in self.sent:
+            for b, output in zip(chunk, result.get()):
+                self.outcomes[name].outputs[b] = output
+                self.outcomes[name].paths[b] = "reference"
             done += len(chunk)
-            if progress:
-                progress("reference", done, total)
-        wall = time.perf_counter() - start
-        for name, rest in todo:  # each program's share of the pool's wall time
-            outcomes[name].path_seconds["reference"] += wall * len(rest) / total
-        return
-    for name, rest in todo:
-        for b in rest:
-            start = time.perf_counter()
-            outcomes[name].outputs[b] = _reference_output(by_name[name], lanes[b], defaults)
-            outcomes[name].paths[b] = "reference"
-            outcomes[name].path_seconds["reference"] += time.perf_counter() - start
-            done += 1
-            if progress:
-                progress("reference", done, total)
+            if self.progress:
+                self.progress("reference", done, total)
+        if self.sent:  # each program's share of the pool's wall time since its first chunk
+            wall = time.perf_counter() - self.start
+            pooled = sum(len(chunk) for _, chunk, _ in self.sent)
+            for name, chunk, _ in self.sent:
+                self.outcomes[name].path_seconds["reference"] += wall * len(chunk) / pooled
+        for name, rest in self.waiting:
+            for b in rest:
+                start = time.perf_counter()
+                self.outcomes[name].outputs[b] = _reference_output(self.by_name[name], self.lanes[b], self.defaults)
+                self.outcomes[name].paths[b] = "reference"
+                self.outcomes[name].path_seconds["reference"] += time.perf_counter() - start
+                done += 1
+                if self.progress:
+                    self.progress("reference", done, total)
 
 
 # Elements a mapped function runs on at once when a program runs with chunked maps.
