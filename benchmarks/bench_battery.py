@@ -37,8 +37,9 @@ flags.DEFINE_integer("group_size", 8, "programs per compiled function")
 flags.DEFINE_string("output_dir", "out/bench", "where the JSON and PNG go")
 flags.DEFINE_string("pairing", "all", "all: every program on every grid")
 flags.DEFINE_string("tiers", None, "tier ladder, names in order, e.g. tiny,small (default: the engine's)")
-flags.DEFINE_list("compare_tiers", [], "other ladders timed warm at the largest batch after the sweep, each "
-                  "tier names joined by '+', e.g. tiny+small (figures under 'ladders' in the JSON)")
+flags.DEFINE_list("compare", [], "engine settings timed warm at the largest batch after the sweep, each one "
+                  "field=value: tiers=tiny+small (tier names joined by '+'), threads=1, group_size=N, "
+                  "later_batch=N, large_batch=N (figures under 'variants' in the JSON)")
 flags.DEFINE_integer("threads", None, "program groups in flight at once (default: the engine's)")
 flags.DEFINE_integer("large_batch", None, "lanes per call after the first tier (default: the engine's)")
 flags.DEFINE_integer("limit_programs", 0, "only the first N programs (0: all)")
@@ -110,6 +111,17 @@ def run_jaxbatt(programs, grids, batch_size, config):
                 merged[name].path_seconds[path] += seconds
             merged[name].trace_error = outcome.trace_error
     return merged, time.perf_counter() - start
+
+
+def _variant(config, setting):
+    """config with one field changed, from "field=value" (--compare)."""
+    from jaxbatt.cli import parse_tiers
+    field, _, value = setting.partition("=")
+    if field == "tiers":
+        return dataclasses.replace(config, tiers=parse_tiers(value.replace("+", ",")))
+    if field in ("threads", "group_size", "later_batch", "large_batch"):
+        return dataclasses.replace(config, **{field: int(value)})
+    raise app.UsageError(f"--compare: unknown setting {setting!r}")
 
 
 def _mismatches(programs, outcomes, reference_rows):
@@ -205,20 +217,20 @@ def main(argv):
     final = outcomes
     mismatches = _mismatches(programs, final, reference_rows)
     paths, path_seconds = _path_totals(final)
-    ladders = {}
-    for ladder in FLAGS.compare_tiers:
-        other = dataclasses.replace(config, tiers=parse_tiers(ladder.replace("+", ",")))
-        run_jaxbatt(programs, grids, largest, other)  # compiles what this ladder adds
+    variants = {}
+    for variant in FLAGS.compare:
+        other = _variant(config, variant)
+        run_jaxbatt(programs, grids, largest, other)  # compiles what this setting adds
         times = []
         for _ in range(FLAGS.repeats):
             compared, seconds = run_jaxbatt(programs, grids, largest, other)
             times.append(seconds)
-            print(f"jaxbatt warm @ batch {largest}, tiers {ladder}: {seconds:.2f} s", flush=True)
+            print(f"jaxbatt warm @ batch {largest}, {variant}: {seconds:.2f} s", flush=True)
         mismatches += _mismatches(programs, compared, reference_rows)
         lanes, seconds_per_path = _path_totals(compared)
         seconds = statistics.median(times)
-        ladders[ladder] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds, "runs": times,
-                           "lanes": lanes, "seconds_per_path": seconds_per_path}
+        variants[variant] = {"seconds": seconds, "evaluations_per_second": evaluations / seconds, "runs": times,
+                             "lanes": lanes, "seconds_per_path": seconds_per_path}
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     reference_rate = evaluations / reference_seconds
     best_rate = sweep[largest]["evaluations_per_second"]
@@ -238,7 +250,7 @@ def main(argv):
                                         "seconds_per_path": o.path_seconds, "compile_seconds": o.compile_seconds,
                                         "compiled_call_seconds": o.run_seconds}
                                     for n, o in final.items()},
-                    "ladders": ladders},
+                    "variants": variants},
         "mismatches": len(mismatches),
         "speedup_vs_reference": best_rate / reference_rate,
     }
@@ -259,8 +271,8 @@ def main(argv):
         ("run time @ largest batch", f"{sweep[largest]['seconds']:.2f} s (median of {FLAGS.repeats})"),
         ("peak host memory", f"{peak_mib:.0f} MiB"),
         *[(f"lanes {p}", f"{n} ({100 * n / total:.1f}%), {path_seconds[p]:.2f} s") for p, n in paths.items()],
-        *[(f"tiers {ladder} evaluations/s", f"{f['evaluations_per_second']:.1f} "
-           f"({f['evaluations_per_second'] / reference_rate:.2f}x)") for ladder, f in ladders.items()],
+        *[(f"{variant} evaluations/s", f"{f['evaluations_per_second']:.1f} "
+           f"({f['evaluations_per_second'] / reference_rate:.2f}x)") for variant, f in variants.items()],
         ("programs that failed to trace", f"{len(figures['jaxbatt']['trace_errors'])}"),
         ("lane mismatches vs reference", f"{len(mismatches)}"),
     ]

@@ -42,21 +42,23 @@ def _timed(fn, min_seconds):
 
 
 def profile_program(program, lanes, grids, tier, cache_dir, min_seconds):
+    """One program's compile and per-lane figures; lanes: engine.PaddedLanes of the grids."""
     from jaxbatt import engine
     from jaxbatt.codegen.reference import run_program
     from jaxbatt.data import as_tuple_grid
     row = {"name": program.name, "steps": len(program.steps)}
+    everything = range(len(lanes))
     try:
         start = time.perf_counter()
         compiled = engine.CompiledGroup([program], tier, cache_dir)
-        _, fits = compiled(lanes, len(lanes))
+        _, fits = compiled(lanes, everything, len(lanes))
         row["cold_compile_s"] = time.perf_counter() - start
         engine.clear_compiled()
         start = time.perf_counter()
         compiled = engine.CompiledGroup([program], tier, cache_dir)
-        out, fits = compiled(lanes, len(lanes))
+        out, fits = compiled(lanes, everything, len(lanes))
         row["warm_compile_s"] = time.perf_counter() - start
-        row["jax_us_per_lane"] = 1e6 * _timed(lambda: compiled(lanes, len(lanes)), min_seconds) / len(lanes)
+        row["jax_us_per_lane"] = 1e6 * _timed(lambda: compiled(lanes, everything, len(lanes)), min_seconds) / len(lanes)
         _, _, exact = out[program.name]
         row["tier_pct"] = 100.0 * float((exact[:len(lanes)] & fits).mean())
     except Exception as error:  # a program that does not trace: reported, the rest go on
@@ -85,7 +87,7 @@ def main(argv):
         programs = [p for p in programs if p.name in FLAGS.only]
     grids = [pair.input for task in load_tasks(FLAGS.dataset)
              for pair in list(task.train) + list(task.test)][:FLAGS.grids]
-    lanes = [engine.Lane(g) for g in grids]
+    lanes = engine.PaddedLanes([engine.Lane(g) for g in grids])
     tier = values.SMALL
     if FLAGS.tier:
         canvas, margin, capacity = (int(x) for x in FLAGS.tier)
@@ -100,7 +102,7 @@ def main(argv):
                 group = programs[i:i + FLAGS.group_size]
                 start = time.perf_counter()
                 try:
-                    engine.CompiledGroup(group, tier, cache_dir)(lanes, len(lanes))
+                    engine.CompiledGroup(group, tier, cache_dir)(lanes, range(len(lanes)), len(lanes))
                     groups.append({"programs": len(group), "cold_compile_s": time.perf_counter() - start})
                 except Exception as error:
                     groups.append({"programs": len(group), "error": str(error)[:200]})

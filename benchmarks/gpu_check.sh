@@ -6,8 +6,9 @@
 #    every program on every grid, the reference on all cores, outputs compared lane by lane),
 # 3) runs the fast correctness suite on the GPU,
 # and prints a short table last. Budget: under 8 minutes (each step has its own timeout).
-# The battery is also timed without the large tier (--compare_tiers tiny+small): on a GPU its
-# lanes may cost more than dsl_py's on the machine's cores.
+# The battery is also timed without the large tier (on a GPU its lanes may cost more than
+# dsl_py's on the machine's cores) and with one thread (the calls then do not overlap: device
+# and host time add up).
 # Environment: GRIDS (default 4096), BENCH_SECONDS (360), TEST_SECONDS (120).
 # On one H100 (2026-11-26) the benchmark took 126 s: benchmarks/results/battery_h100_4096.*
 set -uo pipefail
@@ -30,7 +31,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>
 start=$(date +%s)
 # The large tier gets big calls on a GPU (the memory budget splits any call that is too big).
 timeout "${BENCH_SECONDS:-360}" python3 benchmarks/bench_battery.py --dataset arc2-training \
-  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false --repeats 1 --compare_tiers tiny+small \
+  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false --repeats 1 --compare tiers=tiny+small,threads=1 \
   --output_dir "$OUT_DIR" 2>&1 | grep -v "slow_operation_alarm\|onstant.folding\|file a bug\|^\*\*\*\|^  %\|^$" \
   | tee "$OUT_DIR/bench.log"
 bench_rc=$?
@@ -46,5 +47,5 @@ end=$(date +%s)
 echo
 echo "== jaxbatt GPU check: benchmark $(( bench_end - start )) s, tests $(( end - bench_end )) s =="
 printf '%-34s %s\n' "correctness suite (rc $tests_rc)" "${tests_line:-no summary (see tests.log)}"
-grep -E "^(reference|jaxbatt evaluations|ratio|cold|warm compile|run time|peak|lanes|tiers|programs|  solve|lane mismatches)" "$OUT_DIR/bench.log" | sed "s/^/  /"
+grep -E "^(reference|jaxbatt evaluations|ratio|cold|warm compile|run time|peak|lanes|tiers|threads|programs|  solve|lane mismatches)" "$OUT_DIR/bench.log" | sed "s/^/  /"
 grep -E "^speedup_vs_reference" "$OUT_DIR/bench.log" || echo "benchmark rc $bench_rc (see $OUT_DIR/bench.log)"

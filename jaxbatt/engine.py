@@ -190,6 +190,63 @@ def pad_train(trains: Sequence[tuple], tier: values.Tier):
     return values.Container((ins, outs), sizes, "tuple"), fits & ok_in & ok_out
 
 
+class PaddedLanes:
+    """The lanes of one evaluate call, padded once per tier: calls gather their rows.
+
+    Input grids and targets are padded for all lanes at a tier's first use (int8[n, C, C]
+    each); train pairs (K grids per side per lane) are padded per call, for its lanes only."""
+
+    def __init__(self, lanes: Sequence[Lane]):
+        self.lanes = list(lanes)
+        n = len(self.lanes)
+        self.grid_side = np.array([max(np.shape(lane.grid)) for lane in self.lanes], np.int32).reshape(n)
+        self.train_side = np.array([max((max(np.shape(g)) for pair in lane.train for g in pair), default=0)
+                                    for lane in self.lanes], np.int32).reshape(n)
+        self.train_pairs = np.array([len(lane.train) for lane in self.lanes], np.int32).reshape(n)
+        self.has_target = np.array([lane.expected is not None for lane in self.lanes], bool).reshape(n)
+        self.target_side = np.array([max(np.shape(lane.expected)) if lane.expected is not None else 0
+                                     for lane in self.lanes], np.int32).reshape(n)
+        self._grids = {}  # tier -> (batched Grid, fits) of the inputs
+        self._targets = {}  # tier -> (batched Grid, fits) of the targets
+
+    def __len__(self):
+        return len(self.lanes)
+
+    def held(self, tier: values.Tier, uses_train: bool, uses_target: bool) -> np.ndarray:
+        """bool[n]: whether each lane's grids (the input, and the train pairs and target where
+        the program reads them) fit the tier's canvas and capacity."""
+        c = tier.canvas
+        fits = self.grid_side <= c
+        if uses_train:
+            fits &= (self.train_pairs <= tier.capacity) & (self.train_side <= c)
+        if uses_target:
+            fits &= self.target_side <= c
+        return fits
+
+    def gather(self, tier: values.Tier, order: Sequence[int], uses_train: bool, uses_target: bool):
+        """(grid, train or None, target or None, fits bool[len(order)]) for the lanes `order`."""
+        order = np.asarray(order, np.int64)
+        if tier not in self._grids:
+            self._grids[tier] = pad_grids([lane.grid for lane in self.lanes], tier)
+        grid, fits = self._take(self._grids[tier], order)
+        train = target = None
+        if uses_train:
+            train, train_fits = pad_train([self.lanes[i].train for i in order], tier)
+            fits = fits & train_fits
+        if uses_target:
+            if tier not in self._targets:
+                known = [lane.expected if lane.expected is not None else np.zeros((1, 1)) for lane in self.lanes]
+                self._targets[tier] = pad_grids(known, tier)
+            target, target_fits = self._take(self._targets[tier], order)
+            fits = fits & target_fits & self.has_target[order]
+        return grid, train, target, fits
+
+    @staticmethod
+    def _take(padded, order):
+        grid, fits = padded
+        return values.Grid(grid.cells[order], grid.h[order], grid.w[order]), fits[order]
+
+
 def default_memory_budget() -> int:
     stats = jax.devices()[0].memory_stats() or {}
     return stats["bytes_limit"] // 2 if "bytes_limit" in stats else 4 << 30
@@ -200,7 +257,8 @@ class OverMemoryBudget(Exception):
     (a power of two; 0 when not even one lane does)."""
 
     def __init__(self, bytes_per_lane: float, lanes: int):
-        super().__init__(f"needs {bytes_per_lane / 2**20:.0f} MiB per lane; {lanes} lanes per call fit the memory budget")
+        super().__init__(f"needs {bytes_per_lane / 2**20:.0f} MiB per lane; {lanes} lanes per call fit "
+                         "the memory budget")
         self.bytes_per_lane = bytes_per_lane
         self.lanes = lanes
 
@@ -239,34 +297,13 @@ class CompiledGroup:
         self.compile_seconds = 0.0
         self.run_seconds = 0.0
 
-    def holds(self, lane: Lane) -> bool:
-        """Whether the lane's grids (the input, and the train pairs and target where the
-        group reads them) fit this tier's canvas and capacity."""
-        c = self.tier.canvas
-        grids = [lane.grid]
-        if self.uses_train:
-            if len(lane.train) > self.tier.capacity:
-                return False
-            grids += [g for pair in lane.train for g in pair]
-        if self.uses_target and lane.expected is not None:
-            grids.append(lane.expected)
-        return all(max(np.shape(g)) <= c for g in grids)
-
-    def __call__(self, lanes: Sequence[Lane], min_batch: int):
-        """(outputs {program: (value, ok, exact)} batched, which lanes fit the tier)."""
-        n = len(lanes)
+    def __call__(self, lanes: PaddedLanes, indices: Sequence[int], min_batch: int):
+        """(outputs {program: (value, ok, exact)} batched, which of the lanes `indices` fit the tier)."""
+        n = len(indices)
         sharding = batch_sharding()
         size = _bucket(n, min_batch, len(sharding.device_set) if sharding else 1)
-        order = list(range(n)) + [0] * (size - n)
-        grid, fits = pad_grids([lanes[i].grid for i in order], self.tier)
-        train, train_fits = (None, np.ones(size, bool))
-        if self.uses_train:
-            train, train_fits = pad_train([lanes[i].train for i in order], self.tier)
-        target, target_fits = (None, np.ones(size, bool))
-        if self.uses_target:
-            known = [lanes[i].expected if lanes[i].expected is not None else np.zeros((1, 1)) for i in order]
-            target, target_fits = pad_grids(known, self.tier)
-            target_fits &= np.array([lanes[i].expected is not None for i in order])
+        order = list(indices) + [indices[0]] * (size - n)
+        grid, train, target, fits = lanes.gather(self.tier, order, self.uses_train, self.uses_target)
         if sharding is not None:
             grid, train, target = jax.device_put((grid, train, target), sharding)
         if size not in self.compiled:
@@ -292,8 +329,7 @@ class CompiledGroup:
             out = jax.device_get(self.compiled[size](grid, train, target))
         self.loaded.discard(size)
         self.run_seconds += time.perf_counter() - start
-        lane_fits = (fits & train_fits & target_fits)[:n]
-        return out, lane_fits
+        return out, fits[:n]
 
     def _compile(self, size, grid, train, target, sharding, use_cache=True):
         """The executable for one batch size: from the executable cache, else traced and
@@ -421,11 +457,12 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     pending = {p.name: set(lanes_of[p.name] if lanes_of else everything) for p in programs}
     reference = _ReferenceLanes(programs, lanes, config, outcomes, pending, progress)
     if not config.force_reference and lanes:
+        padded = PaddedLanes(lanes)
         groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
         # Groups touch disjoint programs' outcomes and pending lanes: they run concurrently.
         # The lanes a finished group left go to dsl_py while the others run.
         with concurrent.futures.ThreadPoolExecutor(min(_threads(config), len(groups))) as pool:
-            running = {pool.submit(_run_group, group, lanes, config, outcomes, pending): group for group in groups}
+            running = {pool.submit(_run_group, group, padded, config, outcomes, pending): group for group in groups}
             for done, future in enumerate(concurrent.futures.as_completed(running)):
                 future.result()
                 reference.add(running[future])
@@ -534,8 +571,8 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
         compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
         if isinstance(compiled, Exception):
             raise compiled
-        todo = [b for b in todo if compiled.holds(lanes[b])]
-        if not todo:
+        todo = todo[lanes.held(tier, compiled.uses_train, compiled.uses_target)[todo]]
+        if not len(todo):
             return None
         before = compiled.compile_seconds, compiled.run_seconds
         start = time.perf_counter()
@@ -549,7 +586,7 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
             step = min(step, compiled.max_lanes or step)
             chunk = todo[done:done + step]
             try:
-                parts.append(compiled([lanes[b] for b in chunk], min(min_batch, step)))
+                parts.append(compiled(lanes, chunk, min(min_batch, step)))
             except OverMemoryBudget as over:
                 if over.lanes == 0:
                     raise
@@ -578,8 +615,8 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
     failures = []
     for tier_index in range(first_tier, len(config.tiers)):
         tier = config.tiers[tier_index]
-        todo = sorted(set().union(*(pending[p.name] for p in group)))
-        if not todo:
+        todo = np.array(sorted(set().union(*(pending[p.name] for p in group))), np.int64)
+        if not len(todo):
             break
         try:
             try:
@@ -615,11 +652,12 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
             value, ok, exact = out[program.name]
             read = _output_reader(value)
             mine = pending[program.name]
-            for position, b in enumerate(todo):
-                if b in mine and lane_fits[position] and exact[position]:
-                    outcome.outputs[b] = read(position) if ok[position] else None
-                    outcome.paths[b] = path
-                    mine.discard(b)
+            taken = lane_fits & exact & np.fromiter((b in mine for b in todo.tolist()), bool, len(todo))
+            for position in np.flatnonzero(taken).tolist():
+                b = int(todo[position])
+                outcome.outputs[b] = read(position) if ok[position] else None
+                outcome.paths[b] = path
+                mine.discard(b)
         wall = time.perf_counter() - start - compile_seconds
         for program in group:
             outcomes[program.name].path_seconds[path] += wall / len(group)

@@ -114,9 +114,9 @@ def test_later_tiers_run_each_program_alone_on_its_own_lanes(arc1, solvers, tmp_
     calls = []
     call = engine.CompiledGroup.__call__
 
-    def recorded(self, lanes, min_batch):
-        calls.append((tuple(p.name for p in self.programs), self.tier.name, len(lanes)))
-        return call(self, lanes, min_batch)
+    def recorded(self, lanes, indices, min_batch):
+        calls.append((tuple(p.name for p in self.programs), self.tier.name, len(indices)))
+        return call(self, lanes, indices, min_batch)
 
     monkeypatch.setattr(engine.CompiledGroup, "__call__", recorded)
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:6]])
