@@ -460,12 +460,12 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
         padded = PaddedLanes(lanes)
         groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
         # Groups touch disjoint programs' outcomes and pending lanes: they run concurrently.
-        # The lanes a finished group left go to dsl_py while the others run.
+        # The lanes a program left once its ladder is done go to dsl_py while the others run.
         with concurrent.futures.ThreadPoolExecutor(min(_threads(config), len(groups))) as pool:
-            running = {pool.submit(_run_group, group, padded, config, outcomes, pending): group for group in groups}
+            running = [pool.submit(_run_group, group, padded, config, outcomes, pending, reference.add)
+                       for group in groups]
             for done, future in enumerate(concurrent.futures.as_completed(running)):
                 future.result()
-                reference.add(running[future])
                 if progress:
                     progress("jax", done + 1, len(groups))
     else:
@@ -500,10 +500,11 @@ def _reference_task(task):
 class _ReferenceLanes:
     """The lanes no tier held, on dsl_py. Programs are added once their lanes are final (their
     group finished). With config.reference_procs > 1 they go to a process pool at once, so dsl_py
-    works while later groups run on the device, once REFERENCE_POOL_MIN lanes have gathered or
+    works while other programs run on the device, once REFERENCE_POOL_MIN lanes have gathered or
     when the pool is already up; the rest run in this process at finish()."""
 
     def __init__(self, programs, lanes, config, outcomes, pending, progress):
+        self.lock = threading.Lock()  # programs are added from the engine's threads
         self.by_name = {p.name: p for p in programs}
         self.lanes, self.outcomes, self.pending, self.progress = lanes, outcomes, pending, progress
         self.defaults = config.failed_lines == "default"
@@ -513,6 +514,10 @@ class _ReferenceLanes:
         self.start = None  # when the first chunk went to the pool
 
     def add(self, programs):
+        with self.lock:
+            self._add(programs)
+
+    def _add(self, programs):
         self.waiting += [(p.name, sorted(self.pending[p.name])) for p in programs if self.pending[p.name]]
         waiting = sum(len(rest) for _, rest in self.waiting)
         pool_up = _reference_pool is not None and _reference_pool[0] == self.processes
@@ -602,8 +607,9 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     return compiled, before, start, todo, out, lane_fits
 
 
-def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
-    """The group's pending lanes through the ladder from config.tiers[first_tier].
+def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
+    """The group's pending lanes (lanes: PaddedLanes) through the ladder from
+    config.tiers[first_tier]; finished(programs) is called with programs whose lanes are final.
 
     Programs share a compiled function at the first tier that runs them (all programs on all
     lanes); after it, each program goes on alone with the lanes it left pending (in calls of
@@ -631,7 +637,7 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
         except Exception as error:  # untraceable or over the memory budget at this tier
             if len(group) > 1:
                 for program in group:
-                    _run_group([program], lanes, config, outcomes, pending, tier_index)
+                    _run_group([program], lanes, config, outcomes, pending, finished, tier_index)
                 return
             failures.append(f"{tier.name} tier: {type(error).__name__}: {error}")
             _drop_frames(error)  # the frames it gathered on its way up
@@ -663,7 +669,8 @@ def _run_group(group, lanes, config, outcomes, pending, first_tier=0):
             outcomes[program.name].path_seconds[path] += wall / len(group)
         if len(group) > 1 and tier_index + 1 < len(config.tiers):
             for program in group:
-                _run_group([program], lanes, config, outcomes, pending, tier_index + 1)
+                _run_group([program], lanes, config, outcomes, pending, finished, tier_index + 1)
             return
     if failures and pending[group[0].name]:
         outcomes[group[0].name].trace_error = "; ".join(failures)
+    finished(group)

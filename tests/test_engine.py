@@ -373,7 +373,7 @@ def test_lanes_left_to_the_reference_run_in_a_process_pool_with_the_same_results
     assert all(set(o.paths) == {"reference"} for o in outcomes.values())
 
 
-def test_lanes_a_finished_group_leaves_go_to_the_pool_while_other_groups_run(arc1, solvers, monkeypatch):
+def test_lanes_a_program_leaves_go_to_the_pool_while_other_programs_run(arc1, solvers, monkeypatch):
     monkeypatch.setattr(engine, "REFERENCE_POOL_MIN", 1)
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:6]])
     programs = solvers.programs[:3]
@@ -384,7 +384,7 @@ def test_lanes_a_finished_group_leaves_go_to_the_pool_while_other_groups_run(arc
     config = engine.EngineConfig(tiers=(values.TINY,), group_size=1, reference_procs=2, threads=2)
     outcomes = engine.evaluate(programs, lanes, config)
     _assert_engine_equals_reference(programs, lanes, outcomes)
-    assert sent == [1, 1, 1]  # each group's programs, as the group finished
+    assert sent == [1, 1, 1]  # each program, as its ladder finished
     paths = {path for o in outcomes.values() for path in o.paths}
     assert paths == {"jax", "reference"}
 
