@@ -10,7 +10,7 @@
 # dsl_py's on the machine's cores) and with one thread (the calls then do not overlap: device
 # and host time add up).
 # Environment: GRIDS (default 4096), BENCH_SECONDS (360), TEST_SECONDS (120).
-# On one H100 (2026-11-26) the benchmark took 126 s: benchmarks/results/battery_h100_4096.*
+# On one H200 (2026-11-27) the benchmark took 163 s: benchmarks/results/battery_h200_4096.*
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT_DIR=${OUT:-out/gpu}
