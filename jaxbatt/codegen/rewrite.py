@@ -25,7 +25,9 @@ each replacing the step `t = ...` by one call with the same value:
   `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`;
 - `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
-  width: `t = extreme_object(g, u, d, b, "m", True)` (False).
+  width: `t = extreme_object(g, u, d, b, "m", True)` (False);
+- `t = matcher(f, c)` where f is a corner primitive C (ulcorner, urcorner, llcorner,
+  lrcorner) or a step `f = compose(C, g)`: `t = corner_matcher("C", g, c)` (g identity).
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
 prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed), fork, rbind, shoot, combine, merge or
@@ -41,6 +43,7 @@ import dataclasses
 from typing import Dict, Optional
 
 from jaxbatt.codegen.ir import Const, Program, Ref, Step
+from jaxbatt.dsl_jax.fused import CORNERS as _CORNERS  # corner_matcher's corners
 from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object's measures
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
@@ -147,6 +150,19 @@ def fuse(program: Program) -> Program:
                 return axis
         return None
 
+    def corner_of(arg):
+        """(corner name, inner function) of a corner primitive (inner identity) or of a step
+        compose(corner, g) (inner g); else None."""
+        corner = next((c for c in _CORNERS if primitive(arg, c)), None)
+        if corner is not None:
+            return corner, Ref("identity")
+        step = made_by(arg, "compose")
+        if step is not None and len(step.args) == 2:
+            corner = next((c for c in _CORNERS if primitive(step.args[0], c)), None)
+            if corner is not None:
+                return corner, step.args[1]
+        return None
+
     def shot_lines(arg):
         """(s, e) of shoot(s, e), (s, e, s2, e2) of combine(shoot(s, e), shoot(s2, e2)); else None."""
         line = made_by(arg, "shoot")
@@ -227,6 +243,11 @@ def fuse(program: Program) -> Program:
             if found is not None and len(found.args) == 4 and found.args[1] == Const(True):
                 return dataclasses.replace(step, func=Ref("objects_of_colour"),
                                            args=(found.args[0],) + found.args[2:] + (step.args[1],))
+        if primitive(step.func, "matcher") and len(step.args) == 2:
+            found = corner_of(step.args[0])
+            if found is not None:
+                return dataclasses.replace(step, func=Ref("corner_matcher"),
+                                           args=(Const(found[0]), found[1], step.args[1]))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
             inner = made_by(step.args[1], "apply")
             if inner is not None and len(inner.args) == 2:

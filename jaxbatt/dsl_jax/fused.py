@@ -58,6 +58,10 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
 - `objects_of_colour(grid, diagonal, without_bg, colour)` is `colorfilter(objects(grid,
   True, diagonal, without_bg), colour)`: univalued objects of one colour are the components
   of that colour's cells, so K of them are held however many objects the grid has.
+- `corner_matcher(corner, function, target)` is `matcher(compose(corner, function), target)`
+  for corner ulcorner, urcorner, llcorner or lrcorner (`matcher(corner, target)` with
+  function identity). dsl_py's corner of an empty patch is the empty tuple (no pair: the
+  primitive is not exact there), which equals no pair: here the predicate is False.
 """
 import dataclasses
 import functools
@@ -74,7 +78,7 @@ from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
            "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "extreme_object",
-           "objects_of_colour"]
+           "objects_of_colour", "corner_matcher"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool, longest: int = 0):
@@ -341,3 +345,19 @@ def objects_of_colour(grid, diagonal, without_bg, colour) -> Container:
     if value.ndim != 0 or not jnp.issubdtype(value.dtype, jnp.integer):
         return colorfilter(all_objects(grid, True, diagonal, without_bg), colour)
     return objects_of_components(*components(grid, True, diagonal, without_bg, value.astype(jnp.int32)))
+
+
+# Corner -> (which extreme row, which extreme column) of patches._extremes.
+CORNERS = {"ulcorner": (0, 2), "urcorner": (0, 3), "llcorner": (1, 2), "lrcorner": (1, 3)}
+
+
+def corner_matcher(corner: str, function, target):
+    """The predicate x -> corner(function(x)) == target (bool[]): False where function(x) is
+    an empty patch."""
+    row, column = CORNERS[corner]
+
+    def matches(x):
+        nonempty, *extremes = patches._extremes(function(x))
+        pair = jnp.stack([extremes[row], extremes[column]])
+        return nonempty & arithmetic.equality(pair, target)
+    return functional.tag_closure(matches)

@@ -199,6 +199,22 @@ def solve_objects_also_counted(I):
     x3 = size(x1)
     O = fill(I, x3, x2)
     return O
+
+def solve_halves_cornered_by_gaps(I):
+    x1 = vsplit(I, TWO)
+    x2 = rbind(ofcolor, ZERO)
+    x3 = compose(ulcorner, x2)
+    x4 = matcher(x3, ORIGIN)
+    x5 = sfilter(x1, x4)
+    x6 = size(x5)
+    x7 = matcher(llcorner, UNITY)
+    x8 = ofcolor(I, ONE)
+    x9 = x7(x8)
+    x10 = branch(x9, TWO, THREE)
+    x11 = increment(x6)
+    x12 = astuple(x11, x11)
+    O = canvas(x10, x12)
+    return O
 '''
 
 
@@ -245,6 +261,11 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # Objects measured on the label plane: objects() goes unless read elsewhere.
     assert _calls(fused["solve_tallest_object_cropped"]) == ["extreme_object", "subgrid", "extreme_object", "fill"]
     assert _calls(fused["solve_objects_also_counted"]) == ["objects", "extreme_object", "size", "fill"]
+    # Corners of maybe empty patches compared: compose(ulcorner, x2) stays, unread.
+    assert _calls(fused["solve_halves_cornered_by_gaps"])[2:7] == [
+        "compose", "corner_matcher", "sfilter", "size", "corner_matcher"]
+    step = fused["solve_halves_cornered_by_gaps"].steps[6]
+    assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["llcorner", "identity", (1, 1)]
     assert [a.value for a in fused["solve_tallest_object_cropped"].steps[2].args[4:]] == ["size", False]
     step = fused["solve_columns_between_colours"].steps[3]
     assert (step.target, step.line, [getattr(a, "value", getattr(a, "name", None)) for a in step.args]) == (
@@ -276,7 +297,8 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_sweep_from_the_corner", "solve_copies_down_the_diagonal",
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
                  "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only",
-                 "solve_objects_of_the_rarest_colour", "solve_copies_a_period_apart"):
+                 "solve_objects_of_the_rarest_colour", "solve_copies_a_period_apart",
+                 "solve_halves_cornered_by_gaps"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.

@@ -358,3 +358,23 @@ def test_mapply_composed_fills_what_mapply_over_apply_fills():
     assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
     summary = testing.check_primitive("mapply", cases, tier=values.TINY, fn=composition(J), reference=composition(P))
     assert summary.inexact > 0, summary
+
+
+@pytest.mark.parametrize("corner", sorted(fused.CORNERS))
+def test_corner_matcher_is_matcher_of_a_corner_and_false_on_an_empty_patch(corner):
+    """The patch of one colour's cells, empty where the grid lacks the colour: dsl_py's
+    corner is then (), equal to no pair."""
+    from jaxbatt import dsl_jax as J
+    at = getattr(P, corner)
+    cases = [(g, c, t) for g in _small_grids(8, seed=13) for c in (0, 5, 9)
+             for t in {(0, 0), (1, 1), at(P.ofcolor(g, c)) or (2, 2)}]
+    assert any(not P.ofcolor(g, c) for g, c, _ in cases) and any(at(P.ofcolor(g, c)) == t for g, c, t in cases)
+
+    def composition(M):
+        return lambda g, c, t: M.matcher(M.compose(getattr(M, corner), M.rbind(M.ofcolor, c)), t)(g)
+    summary = testing.check_primitive(
+        "corner_matcher", cases, tier=values.TINY, reference=composition(P),
+        fn=lambda g, c, t: fused.corner_matcher(corner, J.rbind(J.ofcolor, c), t)(g))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive("matcher", cases, tier=values.TINY, fn=composition(J), reference=composition(P))
+    assert summary.inexact > 0, summary
