@@ -86,6 +86,32 @@ def test_every_path_gives_the_reference_value(arc1, solvers):
     assert big and any(o.paths[b] in ("jax", "jax-large") for o in ladder.values() for b in big)
 
 
+def test_the_huge_tier_holds_grids_stacked_past_the_large_canvas(arc1):
+    """Eight copies of the grid stacked (8 x its height, past LARGE's 48 rows), mirrored, then
+    cropped back to the grid's shape: lanes beyond LARGE run on HUGE, up to its 160 rows."""
+    programs = jaxbatt.load_programs(
+        "def solve_stacked_and_cut(I):\n"
+        "    x1 = vconcat(I, I)\n"
+        "    x2 = vconcat(x1, x1)\n"
+        "    x3 = vconcat(x2, x2)\n"
+        "    x4 = hmirror(x3)\n"
+        "    x5 = shape(I)\n"
+        "    O = crop(x4, ORIGIN, x5)\n"
+        "    return O\n").programs
+    grids = [p.input for t in sorted(arc1.values(), key=lambda t: t.id) for p in t.train
+             if 3 <= p.input.shape[0] <= 24][:24]
+    lanes = [engine.Lane(g) for g in grids]
+    config = engine.EngineConfig(tiers=(values.SMALL, values.LARGE, values.HUGE), large_batch=8)
+    outcomes = engine.evaluate(programs, lanes, config)
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    paths = outcomes["solve_stacked_and_cut"].paths
+    tall = [b for b, g in enumerate(grids) if 8 * g.shape[0] > values.LARGE.canvas]
+    beyond = [b for b, g in enumerate(grids) if 8 * g.shape[0] > values.HUGE.canvas]
+    assert tall and beyond and set(tall) > set(beyond)
+    assert all(paths[b] == "jax-large" for b in tall if b not in beyond)
+    assert all(paths[b] == "reference" for b in beyond)
+
+
 def test_a_program_that_fails_at_one_tier_goes_on_to_the_next(arc1, solvers, monkeypatch, tmp_path):
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
     programs = solvers.programs[:2]

@@ -1011,6 +1011,8 @@ def merge(containers):
         rows, row_valid = jax.vmap(lambda g: (_grid_rows(g), jnp.arange(g.canvas) < g.h))(items)
         flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), rows)
         flat_valid = (row_valid & valid[:, None]).reshape(-1)
+        if kind == "tuple":  # the rows of grids stacked: as many as a canvas holds
+            return values.make_tuple(flat_items, flat_valid, max(_capacity(), items.canvas))
         return _rebuild(flat_items, flat_valid, kind)
     if isinstance(items, Container):
         flat_items = jax.tree_util.tree_map(lambda leaf: leaf.reshape((-1,) + leaf.shape[2:]), items.items)

@@ -59,11 +59,15 @@ class Tier:
 
 # Lanes try tiers in order; a lane whose grids are larger than a tier's canvas skips it.
 # TINY holds ~3/4 of ARC-AGI-1 inputs (<= 12 x 12) in planes a third of SMALL's (22 x 22
-# against 40 x 40 cells): per-lane work scales with the plane area.
+# against 40 x 40 cells): per-lane work scales with the plane area. HUGE is for the few
+# lanes whose values outgrow LARGE: grids stacked or concatenated far past 48 cells before a
+# crop (up to 160), lines shot 42 cells out of the grid (shoot's reach) whose cells a later
+# step brings back; ~9x LARGE's plane area, with few objects. No default ladder holds it.
 TINY = Tier("tiny", canvas=12, margin=5, capacity=32)
 SMALL = Tier("small", canvas=30, margin=5, capacity=32)
 LARGE = Tier("large", canvas=48, margin=18, capacity=256)
-TIERS = (TINY, SMALL, LARGE)
+HUGE = Tier("huge", canvas=160, margin=42, capacity=32)
+TIERS = (TINY, SMALL, LARGE, HUGE)
 
 class _Tiers(threading.local):
     """The tier stack of one thread (the engine traces program groups in threads)."""

@@ -405,6 +405,16 @@ def test_merge_of_a_python_tuple_of_patches():
         assert summary.exact == 2
 
 
+def test_merge_of_a_tuple_of_grids_holds_as_many_rows_as_the_canvas():
+    """merge(repeat(grid, n)) stacks n copies: more rows than the container capacity K
+    (32 at HUGE) are held up to the canvas (160 at HUGE)."""
+    grids = [g for g in sample_grids(40, seed=21) if 4 <= len(g) <= 17][:3]
+    cases = [(P.repeat(g, n),) for g in grids for n in (2, 9)]
+    assert any(len(P.merge(c)) > values.HUGE.capacity for c, in cases)
+    summary = testing.check_primitive("merge", cases, tier=values.HUGE)
+    assert summary.cases == len(cases) and summary.inexact == 0 and summary.exact == 3 * len(cases), summary
+
+
 def test_merge_of_an_empty_container_is_empty_and_of_ints_raises():
     """arc-dsl's merge(()) is (): no element to iterate (a container of ints raises)."""
     summary = testing.check_primitive("merge", [((),), (frozenset(),), ((1, 2),), (frozenset({3}),)], batch=False)
