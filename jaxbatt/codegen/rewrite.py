@@ -27,7 +27,12 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
   width: `t = extreme_object(g, u, d, b, "m", True)` (False);
 - `t = matcher(f, c)` where f is a corner primitive C (ulcorner, urcorner, llcorner,
-  lrcorner) or a step `f = compose(C, g)`: `t = corner_matcher("C", g, c)` (g identity).
+  lrcorner) or a step `f = compose(C, g)`: `t = corner_matcher("C", g, c)` (g identity);
+- `t = F(...)` with F insert, remove, combine, difference, intersection, or apply of a
+  function that builds no set (_SETLESS_FUNCTIONS), where no step observes the order of t
+  (`order_unobserved`: t is read only by size, contained, maximum, minimum, order(t,
+  identity), or by another such step whose own order is unobserved; never an output or
+  called): `t = int_order_free(F, ...)`, its frozensets of ints in ascending order.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
 prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed), fork, rbind, shoot, combine, merge or
@@ -55,6 +60,17 @@ _DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "map
 # lets a later cell win, which only a colour clash shows: not exact in a set's plane).
 _CELL_SET_READERS = {"fill": 2, "underfill": 2, "cover": 1, "paint": 1, "underpaint": 1,
                      "recolor": 1, "toobject": 0}
+# Steps that build a set from their set arguments (at these positions) without observing
+# their order, and that int_order_free may wrap; apply only of _SETLESS_FUNCTIONS.
+_SET_BUILDERS = {"insert": (1,), "remove": (1,), "combine": (0, 1), "difference": (0, 1),
+                 "intersection": (0, 1), "apply": (1,)}
+# Element functions that build no frozenset (int_order_free would reorder its ints).
+_SETLESS_FUNCTIONS = frozenset({"identity", "increment", "decrement", "double", "halve", "invert", "first",
+                                "last", "size", "height", "width", "color", "uppermost", "lowermost",
+                                "leftmost", "rightmost"})
+# Readers for which a frozenset's iteration order is unobservable (argument position).
+_ORDER_BLIND_READERS = {"size": 0, "contained": 1, "maximum": 0, "minimum": 0}
+
 # Positions that pass the value on (a branch's two values; shift, which returns a frozenset
 # but keeps an empty tuple a tuple): the step's own readers decide.
 _CELL_SET_PASSING = {"branch": (1, 2), "shift": (0,)}
@@ -197,6 +213,30 @@ def fuse(program: Program) -> Program:
             return False
         return True
 
+    def builds_set_blindly(step: Step) -> bool:
+        """Whether step is a _SET_BUILDERS call (apply only of a _SETLESS_FUNCTIONS primitive)."""
+        name = step.func.name if step.func.name not in targets else None
+        if name not in _SET_BUILDERS:
+            return False
+        return name != "apply" or (len(step.args) == 2 and any(primitive(step.args[0], f)
+                                                                  for f in _SETLESS_FUNCTIONS))
+
+    def order_unobserved(target: str) -> bool:
+        """Whether no step can observe the iteration order of the value `target`."""
+        if target in outputs or target in called or target not in readers:
+            return False
+        for step, position in readers[target]:
+            name = step.func.name if step.func.name not in targets else None
+            if _ORDER_BLIND_READERS.get(name) == position:
+                continue
+            if name == "order" and position == 0 and len(step.args) == 2 and primitive(step.args[1], "identity"):
+                continue
+            if (builds_set_blindly(step) and position in _SET_BUILDERS[name]
+                    and order_unobserved(step.target)):
+                continue
+            return False
+        return True
+
     def rewritten(step: Step) -> Optional[Step]:
         if primitive(step.func, "mfilter") and len(step.args) == 2:
             pairs, lines = connected_pairs(step.args[0]), line_predicate(step.args[1])
@@ -253,6 +293,8 @@ def fuse(program: Program) -> Program:
             if inner is not None and len(inner.args) == 2:
                 return dataclasses.replace(step, func=Ref("mapply_composed"), args=(step.args[0],) + inner.args)
             return dataclasses.replace(step, func=Ref("mapply_union"))
+        if builds_set_blindly(step) and order_unobserved(step.target):
+            return dataclasses.replace(step, func=Ref("int_order_free"), args=(step.func,) + step.args)
         return None
 
     steps = [rewritten(s) or s for s in program.steps]

@@ -809,7 +809,8 @@ def insert(value, container):
     """container | {value} (frozensets only). Ints: exact where CPython's table copy
     provably iterates in ascending order (every value in 0..7; or, from 5 elements, a
     table of >= 16 slots and every value in 0..15), or where the container holds at most 3
-    elements, in their home slots (distinct hash & 7)."""
+    elements, in their home slots (distinct hash & 7); ascending inside
+    values.int_order_free()."""
     if isinstance(container, Indices):
         if not values.is_pair(value):
             return _unsupported(container)
@@ -847,8 +848,8 @@ def insert(value, container):
         held = container.valid()
         clash = (homes[:-1, None] == homes[None, :-1]) & (ints[:-1, None] != ints[None, :-1])
         own_homes = ~jnp.any(clash & held[:, None] & held[None, :])
-        few = (container.size <= 3) & own_homes
-        flags.fits(small | few | ((distinct >= 5) & medium))
+        few = (container.size <= 3) & own_homes & ~values.int_order_is_free()
+        flags.fits(small | few | ((distinct >= 5) & medium) | values.int_order_is_free())
         ascending = jnp.sum((ints[None, :] < ints[:, None]) & first_seen[None, :], axis=1)
         rank = jnp.where(few, simulated, ascending)
         k = _capacity()

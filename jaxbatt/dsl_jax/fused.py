@@ -62,6 +62,12 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   for corner ulcorner, urcorner, llcorner or lrcorner (`matcher(corner, target)` with
   function identity). dsl_py's corner of an empty patch is the empty tuple (no pair: the
   primitive is not exact there), which equals no pair: here the predicate is False.
+- `int_order_free(function, *args)` is `function(*args)` with the frozensets of ints it
+  builds in ascending order, exact: CPython's order of an int set is emulated only for
+  small sets (values.int_set_order), and the rewrite emits this only where no later step
+  can observe the order (the set is counted, searched, sorted by value, or built into
+  another such set by insert, remove, combine, difference, intersection or apply of a
+  function that builds no set).
 """
 import dataclasses
 import functools
@@ -78,7 +84,7 @@ from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
            "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "extreme_object",
-           "objects_of_colour", "corner_matcher"]
+           "objects_of_colour", "corner_matcher", "int_order_free"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool, longest: int = 0):
@@ -361,3 +367,9 @@ def corner_matcher(corner: str, function, target):
         pair = jnp.stack([extremes[row], extremes[column]])
         return nonempty & arithmetic.equality(pair, target)
     return functional.tag_closure(matches)
+
+
+def int_order_free(function, *args):
+    """function(*args) inside values.int_order_free()."""
+    with values.int_order_free():
+        return function(*args)

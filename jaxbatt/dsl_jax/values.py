@@ -93,6 +93,32 @@ def use_tier(tier: Tier):
         _tiers.stack.pop()
 
 
+class _IntOrder(threading.local):
+    """Whether frozensets of ints built now may take ascending order (see int_order_free)."""
+
+    def __init__(self):
+        self.free = False
+
+
+_int_order = _IntOrder()
+
+
+@contextlib.contextmanager
+def int_order_free():
+    """Frozensets of ints built inside this block are in ascending order, exact however
+    CPython would order them: for values whose order no later step observes (codegen's
+    rewrite pass decides; fused.int_order_free)."""
+    before, _int_order.free = _int_order.free, True
+    try:
+        yield
+    finally:
+        _int_order.free = before
+
+
+def int_order_is_free() -> bool:
+    return _int_order.free
+
+
 # --------------------------------------------------------------------------- types
 
 
@@ -485,6 +511,7 @@ def int_set_order(values, valid):
     position in iteration order. Emulated exactly for up to 4 distinct values (an 8-slot
     table, probing i = 5 i + 1 + perturb, negatives included) and for any number in [0, 32)
     (from 5 elements the table has >= 32 slots: ascending). Other sets report not exact.
+    Inside int_order_free(): ascending, exact.
     """
     values = jnp.asarray(values, jnp.int32)
     n = values.shape[0]
@@ -495,6 +522,8 @@ def int_set_order(values, valid):
     position = jnp.zeros((n,), jnp.int32).at[order].set(jnp.arange(n, dtype=jnp.int32))
     keep = starts[position]
     ascending = (jnp.cumsum(starts.astype(jnp.int32)) - 1)[position]
+    if _int_order.free:
+        return keep, ascending
     count = jnp.sum(keep.astype(jnp.int32))
     small_values = jnp.all(~keep | ((values >= 0) & (values < 32)))
     flags.fits((count < 5) | small_values)
@@ -674,13 +703,15 @@ def indices_from_pairs(pairs, valid, tier: Tier = None) -> Indices:
 def object_from_cells(cells, valid, tier: Tier = None) -> Object:
     """The Object holding the valid cells (colour int32[N], pair int32[N, 2]).
 
-    Two colours at one position cannot be held: not exact."""
+    Two colours at one position, or a colour the int8 plane cannot hold (below 0: -1
+    marks no cell), cannot be held: not exact."""
     tier = tier or current_tier()
     colours, pairs = cells
     p, m = tier.window, tier.margin
     r, c = pairs[:, 0] + m, pairs[:, 1] + m
     inside = (r >= 0) & (r < p) & (c >= 0) & (c < p)
     flags.fits(jnp.all(inside | ~valid))
+    flags.fits(jnp.all(((colours >= 0) & (colours <= 127)) | ~valid))
     flat = jnp.where(valid & inside, r * p + c, p * p)
     lo = jnp.full((p * p + 1,), 127, jnp.int32).at[flat].min(colours)
     hi = jnp.full((p * p + 1,), -1, jnp.int32).at[flat].max(colours)

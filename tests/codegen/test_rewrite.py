@@ -215,6 +215,26 @@ def solve_halves_cornered_by_gaps(I):
     x12 = astuple(x11, x11)
     O = canvas(x10, x12)
     return O
+
+def solve_rows_sorted_with_the_edges(I):
+    x1 = ofcolor(I, ONE)
+    x2 = apply(first, x1)
+    x3 = insert(ZERO, x2)
+    x4 = height(I)
+    x5 = insert(x4, x2)
+    x6 = apply(decrement, x5)
+    x7 = order(x3, identity)
+    x8 = order(x6, identity)
+    O = pair(x7, x8)
+    return O
+
+def solve_rows_in_set_order(I):
+    x1 = ofcolor(I, ONE)
+    x2 = apply(first, x1)
+    x3 = insert(ZERO, x2)
+    x4 = order(x3, identity)
+    O = totuple(x3)
+    return O
 '''
 
 
@@ -264,6 +284,13 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # Corners of maybe empty patches compared: compose(ulcorner, x2) stays, unread.
     assert _calls(fused["solve_halves_cornered_by_gaps"])[2:7] == [
         "compose", "corner_matcher", "sfilter", "size", "corner_matcher"]
+    # Int sets whose order no step observes are built in ascending order; totuple sees it.
+    assert _calls(fused["solve_rows_sorted_with_the_edges"]) == [
+        "ofcolor", "int_order_free", "int_order_free", "height", "int_order_free", "int_order_free",
+        "order", "order", "pair"]
+    step = fused["solve_rows_sorted_with_the_edges"].steps[2]
+    assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["insert", 0, "x2"]
+    assert fused["solve_rows_in_set_order"] is programs["solve_rows_in_set_order"]
     step = fused["solve_halves_cornered_by_gaps"].steps[6]
     assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["llcorner", "identity", (1, 1)]
     assert [a.value for a in fused["solve_tallest_object_cropped"].steps[2].args[4:]] == ["size", False]
@@ -301,6 +328,12 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_halves_cornered_by_gaps"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
+    # Sets of 5 or more row numbers, -1 among them: CPython's order is not emulated, and no
+    # step observes it. apply over more than K cells overflows.
+    rows = {b: {r for r, _ in dsl_py.ofcolor(as_tuple_grid(grids[b]), 1)} for b in held}
+    few_cells = [b for b in held if len(dsl_py.ofcolor(as_tuple_grid(grids[b]), 1)) <= values.SMALL.capacity]
+    assert any(len(rows[b]) >= 4 and 0 in rows[b] for b in few_cells)
+    assert all(outcomes["solve_rows_sorted_with_the_edges"].paths[b] == "jax" for b in few_cells)
     # Some of those lanes hold more objects than the SMALL capacity: objects() alone overflows.
     assert any(len(dsl_py.objects(as_tuple_grid(grids[b]), True, False, False)) > values.SMALL.capacity
                for b in held)

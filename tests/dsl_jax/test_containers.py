@@ -415,6 +415,14 @@ def test_merge_of_a_tuple_of_grids_holds_as_many_rows_as_the_canvas():
     assert summary.cases == len(cases) and summary.inexact == 0 and summary.exact == 3 * len(cases), summary
 
 
+def test_cells_with_a_colour_no_object_plane_holds_are_not_exact():
+    """product of ints and cell positions makes (int, pair) cells: a negative colour (-1
+    marks an absent cell) cannot be held."""
+    cases = [((-1,), frozenset({(0, 0)})), ((-1, 2), frozenset({(0, 0), (1, 2)})), ((3,), frozenset({(1, 1)}))]
+    summary = testing.check_primitive("product", cases, batch=False)
+    assert summary.cases == 3 and summary.exact == 2 and summary.inexact == 4, summary
+
+
 def test_merge_of_an_empty_container_is_empty_and_of_ints_raises():
     """arc-dsl's merge(()) is (): no element to iterate (a container of ints raises)."""
     summary = testing.check_primitive("merge", [((),), (frozenset(),), ((1, 2),), (frozenset({3}),)], batch=False)

@@ -378,3 +378,30 @@ def test_corner_matcher_is_matcher_of_a_corner_and_false_on_an_empty_patch(corne
     assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
     summary = testing.check_primitive("matcher", cases, tier=values.TINY, fn=composition(J), reference=composition(P))
     assert summary.inexact > 0, summary
+
+
+def test_int_order_free_builds_int_sets_exactly_in_ascending_order():
+    """Sets of ints beyond CPython's emulated orders (5 or more values, some negative or
+    above 31): exact only where no step observes the order, here sorted by value."""
+    from jaxbatt import dsl_jax as J
+    rng = random.Random(14)
+    cases = [(v, frozenset(rng.randrange(-3, 40) for _ in range(n))) for n in (2, 6, 9) for v in (-1, 0, 35)]
+    cases += [(v, frozenset(range(4))) for v in (4, 7)]
+
+    def sorted_after(M, build):
+        return lambda v, s: M.order(build(v, s), M.identity)
+
+    def insert_then_decrement(M, free):
+        def build(v, s):
+            grown = free(M.insert, v, s)
+            return free(M.apply, M.decrement, grown)
+        return build
+
+    plain = (lambda f, *args: f(*args))
+    summary = testing.check_primitive("int_order_free", cases,
+                                      fn=sorted_after(J, insert_then_decrement(J, fused.int_order_free)),
+                                      reference=sorted_after(P, insert_then_decrement(P, plain)))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive("insert", cases, fn=sorted_after(J, insert_then_decrement(J, plain)),
+                                      reference=sorted_after(P, insert_then_decrement(P, plain)))
+    assert summary.inexact > 0, summary
