@@ -28,6 +28,8 @@ each replacing the step `t = ...` by one call with the same value:
   width: `t = extreme_object(g, u, d, b, "m", True)` (False);
 - `t = matcher(f, c)` where f is a corner primitive C (ulcorner, urcorner, llcorner,
   lrcorner) or a step `f = compose(C, g)`: `t = corner_matcher("C", g, c)` (g identity);
+- `t = shift(m, v)` where `m = mapply(box, x)` and t is read as cells (`read_as_cells`):
+  `t = shifted_boxes(x, v)`;
 - `t = F(...)` with F insert, remove, combine, difference, intersection, or apply of a
   function that builds no set (_SETLESS_FUNCTIONS), where no step observes the order of t
   (`order_unobserved`: t is read only by size, contained, maximum, minimum, order(t,
@@ -288,6 +290,10 @@ def fuse(program: Program) -> Program:
             if found is not None:
                 return dataclasses.replace(step, func=Ref("corner_matcher"),
                                            args=(Const(found[0]), found[1], step.args[1]))
+        if primitive(step.func, "shift") and len(step.args) == 2 and read_as_cells(step.target):
+            boxes = made_by(step.args[0], "mapply")
+            if boxes is not None and len(boxes.args) == 2 and primitive(boxes.args[0], "box"):
+                return dataclasses.replace(step, func=Ref("shifted_boxes"), args=(boxes.args[1], step.args[1]))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
             inner = made_by(step.args[1], "apply")
             if inner is not None and len(inner.args) == 2:

@@ -62,6 +62,12 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   for corner ulcorner, urcorner, llcorner or lrcorner (`matcher(corner, target)` with
   function identity). dsl_py's corner of an empty patch is the empty tuple (no pair: the
   primitive is not exact there), which equals no pair: here the predicate is False.
+- `shifted_boxes(container, offset)` is `shift(mapply(box, container), offset)` for a
+  container of pairs of points (`pair(a, b)` of two tuples of points): each pair's box
+  outline, moved by offset, drawn on the window from the corners' coordinates. box of two
+  points far outside the window (offsets scaled by up to 9) loses the edges that the shift
+  brings back; here no edge cell inside the window is lost, and cells beyond it are dropped
+  and mark the result clipped, as shift does. Other containers take the composition's path.
 - `int_order_free(function, *args)` is `function(*args)` with the frozensets of ints it
   builds in ascending order, exact: CPython's order of an int set is emulated only for
   small sets (values.int_set_order), and the rewrite emits this only where no later step
@@ -84,7 +90,7 @@ from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
            "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "extreme_object",
-           "objects_of_colour", "corner_matcher", "int_order_free"]
+           "objects_of_colour", "corner_matcher", "shifted_boxes", "int_order_free"]
 
 
 def connect_aligned(a, b, vertical: bool, horizontal: bool, longest: int = 0):
@@ -367,6 +373,32 @@ def corner_matcher(corner: str, function, target):
         pair = jnp.stack([extremes[row], extremes[column]])
         return nonempty & arithmetic.equality(pair, target)
     return functional.tag_closure(matches)
+
+
+def shifted_boxes(container, offset) -> Indices:
+    """shift(mapply(box, container), offset) (see the module docstring)."""
+    got = containers._elements(container) if isinstance(container, Container) else None
+    ends = got[0] if got is not None else None
+    if not (isinstance(ends, tuple) and len(ends) == 2 and all(values.is_pair_items(e) for e in ends)):
+        from jaxbatt import dsl_jax  # the guarded primitives (imported here: dsl_jax imports this module)
+        return dsl_jax.shift(dsl_jax.mapply(dsl_jax.box, container), offset)
+    a, b = (jnp.asarray(e, jnp.int32) for e in ends)
+    di, dj = _pair(offset)
+    top, bottom = jnp.minimum(a[:, 0], b[:, 0]) + di, jnp.maximum(a[:, 0], b[:, 0]) + di
+    left, right = jnp.minimum(a[:, 1], b[:, 1]) + dj, jnp.maximum(a[:, 1], b[:, 1]) + dj
+    tier = values.current_tier()
+    coords = jnp.arange(tier.window, dtype=jnp.int32) - tier.margin
+    rr, cc = coords[:, None], coords[None, :]
+
+    def outline(t, bt, lf, rt):
+        inside = (rr >= t) & (rr <= bt) & (cc >= lf) & (cc <= rt)
+        return inside & ((rr == t) | (rr == bt) | (cc == lf) | (cc == rt))
+
+    valid = got[1]
+    mask = jnp.any(jax.vmap(outline)(top, bottom, left, right) & valid[:, None, None], axis=0)
+    lo, hi = coords[0], coords[-1]
+    beyond = (top < lo) | (bottom > hi) | (left < lo) | (right > hi)
+    return Indices(mask, tier.margin, jnp.any(valid & beyond))
 
 
 def int_order_free(function, *args):

@@ -228,6 +228,23 @@ def solve_rows_sorted_with_the_edges(I):
     O = pair(x7, x8)
     return O
 
+def solve_boxes_around_the_rarest(I):
+    x1 = leastcolor(I)
+    x2 = ofcolor(I, x1)
+    x3 = shape(x2)
+    x4 = lbind(multiply, x3)
+    x5 = interval(ZERO, EIGHT, TWO)
+    x6 = invert(EIGHT)
+    x7 = interval(ZERO, x6, NEG_TWO)
+    x8 = apply(x4, x5)
+    x9 = apply(x4, x7)
+    x10 = pair(x8, x9)
+    x11 = mapply(box, x10)
+    x12 = center(x2)
+    x13 = shift(x11, x12)
+    O = fill(I, x1, x13)
+    return O
+
 def solve_rows_in_set_order(I):
     x1 = ofcolor(I, ONE)
     x2 = apply(first, x1)
@@ -291,6 +308,9 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     step = fused["solve_rows_sorted_with_the_edges"].steps[2]
     assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["insert", 0, "x2"]
     assert fused["solve_rows_in_set_order"] is programs["solve_rows_in_set_order"]
+    # Boxes drawn from their shifted corners; the union of unshifted boxes goes.
+    assert _calls(fused["solve_boxes_around_the_rarest"])[-3:] == ["center", "shifted_boxes", "fill"]
+    assert "mapply" not in _calls(fused["solve_boxes_around_the_rarest"])
     step = fused["solve_halves_cornered_by_gaps"].steps[6]
     assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["llcorner", "identity", (1, 1)]
     assert [a.value for a in fused["solve_tallest_object_cropped"].steps[2].args[4:]] == ["size", False]
@@ -325,7 +345,7 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
                  "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only",
                  "solve_objects_of_the_rarest_colour", "solve_copies_a_period_apart",
-                 "solve_halves_cornered_by_gaps"):
+                 "solve_halves_cornered_by_gaps", "solve_boxes_around_the_rarest"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
     # Sets of 5 or more row numbers, -1 among them: CPython's order is not emulated, and no

@@ -405,3 +405,52 @@ def test_int_order_free_builds_int_sets_exactly_in_ascending_order():
     summary = testing.check_primitive("insert", cases, fn=sorted_after(J, insert_then_decrement(J, plain)),
                                       reference=sorted_after(P, insert_then_decrement(P, plain)))
     assert summary.inexact > 0, summary
+
+
+def _nested_boxes(M, boxes, grid, scale):
+    """Boxes around the grid's rarest colour's centre, their corners at -k d and k d
+    (d = scale x (1, 2), k < 9: far beyond the window before the shift), filled."""
+    cells = M.ofcolor(grid, M.leastcolor(grid))
+    step = M.lbind(M.multiply, M.multiply((1, 2), scale))
+    corners = M.pair(M.apply(step, M.interval(0, 9, 1)), M.apply(step, M.interval(0, -9, -1)))
+    return M.fill(grid, 8, boxes(M, corners, M.center(cells)))
+
+
+def test_shifted_boxes_fill_what_the_shifted_union_of_boxes_fills():
+    from jaxbatt import dsl_jax as J
+    cases = [(g, k) for g in _small_grids(6, seed=15) for k in (1, 3)]
+
+    def composition(M, corners, offset):
+        return M.shift(M.mapply(M.box, corners), offset)
+
+    def fused_boxes(M, corners, offset):
+        return fused.shifted_boxes(corners, offset)
+    summary = testing.check_primitive("shifted_boxes", cases, tier=values.TINY,
+                                      fn=lambda g, k: _nested_boxes(J, fused_boxes, g, k),
+                                      reference=lambda g, k: _nested_boxes(P, composition, g, k))
+    assert summary.inexact == 0 and summary.exact == 3 * summary.cases, summary
+    summary = testing.check_primitive("shift", cases, tier=values.TINY,
+                                      fn=lambda g, k: _nested_boxes(J, composition, g, k),
+                                      reference=lambda g, k: _nested_boxes(P, composition, g, k))
+    assert summary.inexact > 0, summary
+
+
+def test_shifted_boxes_alone_are_clipped_and_other_containers_take_the_composition():
+    """Held as a value (not filled), boxes beyond the window are clipped: not exact; boxes
+    of objects take shift(mapply(box, ...)) itself."""
+    from jaxbatt import dsl_jax as J
+    cases = [(g, k) for g in _small_grids(4, seed=16) for k in (1, 3)]
+
+    def corners(M, g, k):
+        step = M.lbind(M.multiply, M.multiply((1, 2), k))
+        return M.pair(M.apply(step, M.interval(0, 9, 1)), M.apply(step, M.interval(0, -9, -1)))
+    summary = testing.check_primitive(
+        "shifted_boxes", cases, tier=values.TINY, fn=lambda g, k: fused.shifted_boxes(corners(J, g, k), (1, 1)),
+        reference=lambda g, k: P.shift(P.mapply(P.box, corners(P, g, k)), (1, 1)))
+    assert summary.inexact > 0 and summary.cases == len(cases), summary
+    objects = [(g, (1, -2)) for g in _small_grids(4, seed=17)]
+    summary = testing.check_primitive(
+        "shifted_boxes", objects, tier=values.TINY,
+        fn=lambda g, v: J.fill(g, 8, fused.shifted_boxes(J.objects(g, True, False, True), v)),
+        reference=lambda g, v: P.fill(g, 8, P.shift(P.mapply(P.box, P.objects(g, True, False, True)), v)))
+    assert summary.exact == 3 * summary.cases, summary
