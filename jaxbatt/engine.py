@@ -499,7 +499,7 @@ def _reference_task(task):
 
 class _ReferenceLanes:
     """The lanes no tier held, on dsl_py. Programs are added once their lanes are final (their
-    group finished). With config.reference_procs > 1 they go to a process pool at once, so dsl_py
+    own ladder is done). With config.reference_procs > 1 they go to a process pool at once, so dsl_py
     works while other programs run on the device, once REFERENCE_POOL_MIN lanes have gathered or
     when the pool is already up; the rest run in this process at finish()."""
 

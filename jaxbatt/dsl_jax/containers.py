@@ -848,7 +848,7 @@ def insert(value, container):
         held = container.valid()
         clash = (homes[:-1, None] == homes[None, :-1]) & (ints[:-1, None] != ints[None, :-1])
         own_homes = ~jnp.any(clash & held[:, None] & held[None, :])
-        few = (container.size <= 3) & own_homes & ~values.int_order_is_free()
+        few = (container.size <= 3) & own_homes  # inside int_order_free, simulated is ascending
         flags.fits(small | few | ((distinct >= 5) & medium) | values.int_order_is_free())
         ascending = jnp.sum((ints[None, :] < ints[:, None]) & first_seen[None, :], axis=1)
         rank = jnp.where(few, simulated, ascending)

@@ -382,23 +382,12 @@ def shifted_boxes(container, offset) -> Indices:
     if not (isinstance(ends, tuple) and len(ends) == 2 and all(values.is_pair_items(e) for e in ends)):
         from jaxbatt import dsl_jax  # the guarded primitives (imported here: dsl_jax imports this module)
         return dsl_jax.shift(dsl_jax.mapply(dsl_jax.box, container), offset)
-    a, b = (jnp.asarray(e, jnp.int32) for e in ends)
     di, dj = _pair(offset)
-    top, bottom = jnp.minimum(a[:, 0], b[:, 0]) + di, jnp.maximum(a[:, 0], b[:, 0]) + di
-    left, right = jnp.minimum(a[:, 1], b[:, 1]) + dj, jnp.maximum(a[:, 1], b[:, 1]) + dj
-    tier = values.current_tier()
-    coords = jnp.arange(tier.window, dtype=jnp.int32) - tier.margin
-    rr, cc = coords[:, None], coords[None, :]
-
-    def outline(t, bt, lf, rt):
-        inside = (rr >= t) & (rr <= bt) & (cc >= lf) & (cc <= rt)
-        return inside & ((rr == t) | (rr == bt) | (cc == lf) | (cc == rt))
-
+    a, b = (jnp.asarray(e, jnp.int32) + jnp.stack([di, dj]) for e in ends)
+    masks, fits = jax.vmap(lambda p, q: patches._outline_mask(None, p[0], p[1], q[0], q[1]))(a, b)
     valid = got[1]
-    mask = jnp.any(jax.vmap(outline)(top, bottom, left, right) & valid[:, None, None], axis=0)
-    lo, hi = coords[0], coords[-1]
-    beyond = (top < lo) | (bottom > hi) | (left < lo) | (right > hi)
-    return Indices(mask, tier.margin, jnp.any(valid & beyond))
+    return Indices(jnp.any(masks & valid[:, None, None], axis=0), values.current_tier().margin,
+                   jnp.any(valid & ~fits))
 
 
 def int_order_free(function, *args):

@@ -181,7 +181,8 @@ def _manhattan_planes(a_present, b_present) -> jnp.ndarray:
 
 def _outline_mask(patch, r0, c0, r1, c1):
     """(mask, fits): the border of the rectangle between two corners (any order), on the
-    window of `patch`; fits is False when the border leaves that window."""
+    window of `patch` (the current tier's for None); fits is False when the border leaves
+    that window."""
     rr, cc, _ = _window(patch)
     top, bottom = jnp.minimum(r0, r1), jnp.maximum(r0, r1)
     left, right = jnp.minimum(c0, c1), jnp.maximum(c0, c1)
