@@ -23,6 +23,8 @@ each replacing the step `t = ...` by one call with the same value:
   `t = paint_mapped(g, f, x)` (`underpaint_mapped`);
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
   `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`;
+- `f = fork(mapply, g, h)` where f is only the function of such mapply steps (each image
+  is read as a set of cells too): `f = fork(mapply_union, g, h)`;
 - `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
 - `t = argmax(x, m)` (argmin) where `x = objects(g, u, d, b)` and m is size, height or
   width: `t = extreme_object(g, u, d, b, "m", True)` (False);
@@ -75,7 +77,7 @@ _ORDER_BLIND_READERS = {"size": 0, "contained": 1, "maximum": 0, "minimum": 0}
 
 # Positions that pass the value on (a branch's two values; shift, which returns a frozenset
 # but keeps an empty tuple a tuple): the step's own readers decide.
-_CELL_SET_PASSING = {"branch": (1, 2), "shift": (0,)}
+_CELL_SET_PASSING = {"branch": (1, 2), "shift": (0,), "combine": (0, 1)}
 
 
 def fuse(program: Program) -> Program:
@@ -215,6 +217,15 @@ def fuse(program: Program) -> Program:
             return False
         return True
 
+    def images_read_as_cells(target: str) -> bool:
+        """Whether `target` is a function only ever mapped by mapply steps whose results are
+        read as cells (they become mapply_union or mapply_composed, which read each image
+        as a set of cells too)."""
+        if target in outputs or target in called or target not in readers:
+            return False
+        return all(position == 0 and primitive(step.func, "mapply") and len(step.args) == 2
+                   and read_as_cells(step.target) for step, position in readers[target])
+
     def builds_set_blindly(step: Step) -> bool:
         """Whether step is a _SET_BUILDERS call (apply only of a _SETLESS_FUNCTIONS primitive)."""
         name = step.func.name if step.func.name not in targets else None
@@ -299,6 +310,9 @@ def fuse(program: Program) -> Program:
             if inner is not None and len(inner.args) == 2:
                 return dataclasses.replace(step, func=Ref("mapply_composed"), args=(step.args[0],) + inner.args)
             return dataclasses.replace(step, func=Ref("mapply_union"))
+        if (primitive(step.func, "fork") and len(step.args) == 3 and primitive(step.args[0], "mapply")
+                and images_read_as_cells(step.target)):
+            return dataclasses.replace(step, args=(Ref("mapply_union"),) + step.args[1:])
         if builds_set_blindly(step) and order_unobserved(step.target):
             return dataclasses.replace(step, func=Ref("int_order_free"), args=(step.func,) + step.args)
         return None

@@ -7,7 +7,7 @@ from jaxbatt.codegen import emit, rewrite
 from jaxbatt.codegen.parse import parse_source
 from jaxbatt.codegen.reference import run_program
 from jaxbatt.data import as_tuple_grid
-from jaxbatt.dsl_jax import values
+from jaxbatt.dsl_jax import containers, values
 from tests.arc_samples import sample_grids
 
 SOURCE = '''
@@ -252,6 +252,24 @@ def solve_rows_in_set_order(I):
     x4 = order(x3, identity)
     O = totuple(x3)
     return O
+
+def solve_bands_over_colours(I):
+    x1 = fgpartition(I)
+    x2 = fork(connect, ulcorner, urcorner)
+    x3 = lbind(lbind, shift)
+    x4 = compose(x3, x2)
+    x5 = lbind(interval, ZERO)
+    x6 = rbind(x5, ONE)
+    x7 = compose(x6, height)
+    x8 = lbind(apply, toivec)
+    x9 = compose(x8, x7)
+    x10 = fork(mapply, x4, x9)
+    x11 = mapply(x10, x1)
+    x12 = asindices(I)
+    x13 = corners(x12)
+    x14 = combine(x11, x13)
+    O = fill(I, EIGHT, x14)
+    return O
 '''
 
 
@@ -308,6 +326,9 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     step = fused["solve_rows_sorted_with_the_edges"].steps[2]
     assert [getattr(a, "value", getattr(a, "name", None)) for a in step.args] == ["insert", 0, "x2"]
     assert fused["solve_rows_in_set_order"] is programs["solve_rows_in_set_order"]
+    # A function mapped by a mapply read as cells (through combine) unites its images too.
+    bands = {s.target: s for s in fused["solve_bands_over_colours"].steps}
+    assert bands["x10"].args[0].name == "mapply_union" and bands["x11"].func.name == "mapply_union"
     # Boxes drawn from their shifted corners; the union of unshifted boxes goes.
     assert _calls(fused["solve_boxes_around_the_rarest"])[-3:] == ["center", "shifted_boxes", "fill"]
     assert "mapply" not in _calls(fused["solve_boxes_around_the_rarest"])
@@ -345,9 +366,12 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_sweep_up_from_two_diagonals", "solve_tallest_object_cropped",
                  "solve_joined_along_columns", "solve_rows_meet_columns", "solve_short_lines_only",
                  "solve_objects_of_the_rarest_colour", "solve_copies_a_period_apart",
-                 "solve_halves_cornered_by_gaps", "solve_boxes_around_the_rarest"):
+                 "solve_halves_cornered_by_gaps", "solve_boxes_around_the_rarest", "solve_bands_over_colours"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
+    # Bands of more cells than a merged tuple holds (the images, united, need not fit it).
+    assert any(max(len(dsl_py.backdrop(o)) for o in dsl_py.fgpartition(as_tuple_grid(grids[b])))
+               > containers.MERGED_CELLS for b in held)
     # Sets of 5 or more row numbers, -1 among them: CPython's order is not emulated, and no
     # step observes it. apply over more than K cells overflows.
     rows = {b: {r for r, _ in dsl_py.ofcolor(as_tuple_grid(grids[b]), 1)} for b in held}
