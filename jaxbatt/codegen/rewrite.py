@@ -22,7 +22,9 @@ each replacing the step `t = ...` by one call with the same value:
 - `t = paint(g, m)` (underpaint) where `m = mapply(f, x)` and x is not made by apply:
   `t = paint_mapped(g, f, x)` (`underpaint_mapped`);
 - `t = mapply(f, x)` where every reader takes t as a set of cells (`read_as_cells`):
-  `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`;
+  `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`, or
+  `t = pairs_mapply(f, g, a, b[, p])` when y (or x, g identity) is `product(a, b)` or
+  `sfilter(product(a, b), p)`;
 - `f = fork(mapply, g, h)` where f is only the function of such mapply steps (each image
   is read as a set of cells too): `f = fork(mapply_union, g, h)`;
 - `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
@@ -39,7 +41,7 @@ each replacing the step `t = ...` by one call with the same value:
   called): `t = int_order_free(F, ...)`, its frozensets of ints in ascending order.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed), fork, rbind, shoot, combine, merge or
+prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed, pairs_mapply), fork, rbind, shoot, combine, merge or
 objects (extreme_object and objects_of_colour fail a lane where objects does; paint_mapped
 maps as mapply does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
@@ -57,7 +59,7 @@ from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
 _DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "mapply_union", "mapply_composed",
-                        "fork", "rbind", "shoot", "combine", "merge", "objects"})
+                        "pairs_mapply", "fork", "rbind", "shoot", "combine", "merge", "objects"})
 
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
@@ -307,7 +309,19 @@ def fuse(program: Program) -> Program:
                 return dataclasses.replace(step, func=Ref("shifted_boxes"), args=(boxes.args[1], step.args[1]))
         if primitive(step.func, "mapply") and len(step.args) == 2 and read_as_cells(step.target):
             inner = made_by(step.args[1], "apply")
-            if inner is not None and len(inner.args) == 2:
+            if inner is not None and len(inner.args) != 2:
+                inner = None
+            mapped, source = (inner.args[0], inner.args[1]) if inner is not None else (Ref("identity"), step.args[1])
+            filtered = made_by(source, "sfilter")
+            if filtered is not None and len(filtered.args) == 2:
+                source, condition = filtered.args[0], filtered.args[1:]
+            else:
+                condition = ()
+            pairs = made_by(source, "product")
+            if pairs is not None and len(pairs.args) == 2:
+                return dataclasses.replace(step, func=Ref("pairs_mapply"),
+                                           args=(step.args[0], mapped) + pairs.args + condition)
+            if inner is not None:
                 return dataclasses.replace(step, func=Ref("mapply_composed"), args=(step.args[0],) + inner.args)
             return dataclasses.replace(step, func=Ref("mapply_union"))
         if (primitive(step.func, "fork") and len(step.args) == 3 and primitive(step.args[0], "mapply")

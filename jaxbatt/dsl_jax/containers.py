@@ -920,8 +920,15 @@ def product(a, b):
         rows = jnp.zeros((p + 1,), bool).at[jnp.where(vi, i, p)].set(True)[:p]
         cols = jnp.zeros((p + 1,), bool).at[jnp.where(vj, j, p)].set(True)[:p]
         return Indices(rows[:, None] & cols[None, :], m)
-    # Each side is compacted to a static budget so the product stays small: K for light
-    # elements (ints, pairs, cells), about 2 sqrt(K) for others; more: not exact.
+    return values.make_frozenset(*product_pairs((ia, va), (ib, vb)), _capacity())
+
+
+def product_pairs(a_elements, b_elements):
+    """((xs, ys), valid bool[Na * Nb]): every pair (x, y) of the elements of two traced
+    containers ((items, valid) each, before deduplication and order). Each side is
+    compacted to a static budget so the product stays small: K for light elements (ints,
+    pairs, cells), about 2 sqrt(K) for others; more: not exact."""
+    (ia, va), (ib, vb) = a_elements, b_elements
     light = all(leaf.ndim <= 2 for leaf in jax.tree_util.tree_leaves((ia, ib)))
     cap = _capacity() if light else max(1, int(np.sqrt(4 * _capacity())))
     ia, va = _compact(ia, va, cap)
@@ -929,8 +936,7 @@ def product(a, b):
     na, nb = va.shape[0], vb.shape[0]
     xs = jax.tree_util.tree_map(lambda leaf: jnp.tile(leaf, (nb,) + (1,) * (leaf.ndim - 1)), ia)
     ys = jax.tree_util.tree_map(lambda leaf: jnp.repeat(leaf, na, axis=0), ib)
-    valid = jnp.tile(va, nb) & jnp.repeat(vb, na)
-    return values.make_frozenset((xs, ys), valid, _capacity())
+    return (xs, ys), jnp.tile(va, nb) & jnp.repeat(vb, na)
 
 
 def _compact(items, valid, cap):

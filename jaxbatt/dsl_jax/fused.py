@@ -51,6 +51,10 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   MERGED_CELLS of them); here the patches are united on the window, however many cells
   they hold. paint reads cells in order, but only a colour clash (not exact in the union)
   can tell the orders apart.
+- `pairs_mapply(outer, inner, a, b, condition)` is `mapply(outer, apply(inner, sfilter(
+  product(a, b), condition)))` (no sfilter without condition) where the result is read as
+  a set of cells: the union over the pairs, each side compacted as product compacts it,
+  without the frozenset of pairs, which holds K of them (a side of 6 objects overflows it).
 - `extreme_object(grid, univalued, diagonal, without_bg, measure, largest)` is
   `argmax(objects(grid, univalued, diagonal, without_bg), measure)` (`argmin` when not
   `largest`) for measure size, height or width. objects holds at most K objects (the
@@ -89,7 +93,8 @@ from jaxbatt.dsl_jax.patches import _SHOOT_REACH, _pair, _window
 from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
-           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "extreme_object",
+           "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "pairs_mapply",
+           "extreme_object",
            "objects_of_colour", "corner_matcher", "shifted_boxes", "int_order_free"]
 
 
@@ -311,6 +316,28 @@ def mapply_union(function, container):
     if isinstance(container, Container) and container.kind == "tuple":
         container = dataclasses.replace(container, kind="frozenset")
     return functional.mapply(function, container)
+
+
+def pairs_mapply(outer, inner, a, b, condition=None):
+    """mapply(outer, apply(inner, sfilter(product(a, b), condition))) (no sfilter when
+    condition is None) for readers of its cells as a set: the union of outer(inner(pair))
+    over the pairs that satisfy condition, mapped from the two compacted sides without the
+    frozenset of pairs (product holds K pairs, ~2 sqrt(K) per side for heavy elements: a
+    few objects overflow it). Pairs of ints (an Indices), callables, and images that are
+    not patches take the composition's path."""
+    ga, gb = containers._elements(a), containers._elements(b)
+    function = functional.compose(outer, inner)
+    if ga is not None and gb is not None and not (containers._int_items(ga[0]) and containers._int_items(gb[0])):
+        items, valid = containers.product_pairs(ga[:2], gb[:2])
+        probe = jax.tree_util.tree_map(lambda leaf: leaf[0], items)
+        if isinstance(functional._result_shape(function, probe), (Indices, Object)):
+            if condition is not None:
+                valid = valid & flags.map_elements(lambda e: arithmetic.truthy(condition(e)), valid, items)
+            return values.union_patches(flags.map_elements(function, valid, items), valid)
+    pairs = containers.product(a, b)
+    if condition is not None:
+        pairs = containers.sfilter(pairs, condition)
+    return mapply_composed(outer, inner, pairs)
 
 
 MEASURES = ("size", "height", "width")

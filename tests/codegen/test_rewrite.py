@@ -270,6 +270,19 @@ def solve_bands_over_colours(I):
     x14 = combine(x11, x13)
     O = fill(I, EIGHT, x14)
     return O
+
+def solve_gaps_between_near_objects(I):
+    x1 = objects(I, T, T, T)
+    x2 = fork(manhattan, first, last)
+    x3 = lbind(greater, FIVE)
+    x4 = compose(x3, x2)
+    x5 = product(x1, x1)
+    x6 = sfilter(x5, x4)
+    x7 = fork(combine, first, last)
+    x8 = apply(x7, x6)
+    x9 = mapply(delta, x8)
+    O = fill(I, FOUR, x9)
+    return O
 '''
 
 
@@ -329,6 +342,9 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # A function mapped by a mapply read as cells (through combine) unites its images too.
     bands = {s.target: s for s in fused["solve_bands_over_colours"].steps}
     assert bands["x10"].args[0].name == "mapply_union" and bands["x11"].func.name == "mapply_union"
+    # The pairs of objects are mapped without their frozenset (nor the filtered, applied sets).
+    assert _calls(fused["solve_gaps_between_near_objects"]) == [
+        "objects", "fork", "lbind", "compose", "fork", "pairs_mapply", "fill"]
     # Boxes drawn from their shifted corners; the union of unshifted boxes goes.
     assert _calls(fused["solve_boxes_around_the_rarest"])[-3:] == ["center", "shifted_boxes", "fill"]
     assert "mapply" not in _calls(fused["solve_boxes_around_the_rarest"])
@@ -369,6 +385,11 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
                  "solve_halves_cornered_by_gaps", "solve_boxes_around_the_rarest", "solve_bands_over_colours"):
         assert held and all(outcomes[name].paths[b] == "jax" for b in held), name
     assert outcomes["solve_sweep_left"].paths.count("jax") >= 40
+    # Lanes of 6 to 11 objects: more pairs than the frozenset of pairs holds (K = 32), as
+    # many objects as each side of the product holds (~2 sqrt(K)).
+    counts = {b: len(dsl_py.objects(as_tuple_grid(grids[b]), True, True, True)) for b in held}
+    paired = [b for b in held if 6 <= counts[b] <= 11]
+    assert paired and all(outcomes["solve_gaps_between_near_objects"].paths[b] == "jax" for b in paired)
     # Bands of more cells than a merged tuple holds (the images, united, need not fit it).
     assert any(max(len(dsl_py.backdrop(o)) for o in dsl_py.fgpartition(as_tuple_grid(grids[b])))
                > containers.MERGED_CELLS for b in held)

@@ -257,6 +257,58 @@ def test_mapply_union_fills_what_mapply_over_a_tuple_fills():
     assert summary.inexact > 0, summary
 
 
+def _near_pairs_filled(M, pairs_mapply, with_condition):
+    """Fill, with 8, the deltas of the unions of diagonal objects less than 5 apart (the
+    union of lines between the objects' centres without condition). (merge of a pair of
+    objects would make a tuple of their cells, K at most.)"""
+    def run(grid):
+        found = M.objects(grid, True, True, True)
+        if with_condition:
+            near = M.compose(M.lbind(M.greater, 5), M.fork(M.manhattan, M.first, M.last))
+            united = M.fork(M.combine, M.first, M.last)
+            return M.fill(grid, 8, pairs_mapply(M.delta, united, found, found, near))
+        centres = M.fork(M.connect, M.compose(M.center, M.first), M.compose(M.center, M.last))
+        return M.fill(grid, 8, pairs_mapply(centres, M.identity, found, found))
+    return run
+
+
+def _pairs_composition(M):
+    def pairs_mapply(outer, inner, a, b, condition=None):
+        pairs = M.product(a, b)
+        return M.mapply(outer, M.apply(inner, pairs if condition is None else M.sfilter(pairs, condition)))
+    return pairs_mapply
+
+
+@pytest.mark.parametrize("with_condition", [True, False])
+def test_pairs_mapply_fills_what_mapply_over_the_product_fills(with_condition):
+    """Each side holds ~2 sqrt(K) objects (11 at TINY: more is not exact, as in product);
+    the composition's frozenset of pairs holds K = 32 (6 objects overflow it)."""
+    from jaxbatt import dsl_jax as J
+    cases = [(g,) for g in _small_grids(16, seed=24)]
+    counts = [len(P.objects(g, True, True, True)) for (g,) in cases]
+    assert any(6 <= n <= 11 for n in counts) and any(n > 11 for n in counts)
+    reference = _near_pairs_filled(P, _pairs_composition(P), with_condition)
+    fused_summary = testing.check_primitive("pairs_mapply", cases, tier=values.TINY,
+                                            fn=_near_pairs_filled(J, fused.pairs_mapply, with_condition),
+                                            reference=reference)
+    assert fused_summary.inexact == 3 * sum(n > 11 for n in counts), fused_summary
+    summary = testing.check_primitive("product", cases, tier=values.TINY, reference=reference,
+                                      fn=_near_pairs_filled(J, _pairs_composition(J), with_condition))
+    assert summary.inexact >= 3 * sum(n > 5 for n in counts) > fused_summary.inexact, summary
+
+
+def test_pairs_mapply_of_ints_takes_the_composition():
+    """Pairs of ints make an Indices (no pairs to map): the composition's path."""
+    from jaxbatt import dsl_jax as J
+    rows = lambda M, g: M.apply(M.first, M.ofcolor(g, M.leastcolor(g)))  # noqa: E731
+    cases = [(g,) for g in _small_grids(6, seed=3)]
+    summary = testing.check_primitive(
+        "pairs_mapply", cases, tier=values.TINY,
+        fn=lambda g: J.fill(g, 8, fused.pairs_mapply(J.initset, J.identity, rows(J, g), rows(J, g))),
+        reference=lambda g: P.fill(g, 8, _pairs_composition(P)(P.initset, P.identity, rows(P, g), rows(P, g))))
+    assert summary.exact == 3 * summary.cases > 0, summary
+
+
 def _noise_grids(n, seed):
     """Random TINY-canvas grids of a few colours: many objects (often more than the TINY
     capacity, 32), with ties in every measure."""
