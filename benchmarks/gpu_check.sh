@@ -7,8 +7,9 @@
 # 3) runs the fast correctness suite on the GPU,
 # and prints a short table last. Budget: under 8 minutes (each step has its own timeout).
 # The battery is also timed without the large tier (on a GPU its lanes may cost more than
-# dsl_py's on the machine's cores) and with one thread (the calls then do not overlap: device
-# and host time add up).
+# dsl_py's on the machine's cores) and with the huge tier after it (lanes whose values outgrow
+# the large tier, up to 160 cells: on the H200 in 2026-11 about half of the warm time was the
+# dsl_py pool finishing such lanes).
 # Environment: GRIDS (default 4096), BENCH_SECONDS (360), TEST_SECONDS (240: on one H200 the
 # fast suite got through 80-85% of its tests in 110-150 s with -n 12).
 # On one H200 (2026-11-27) the benchmark took 163 s: benchmarks/results/battery_h200_4096.*
@@ -32,7 +33,7 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>
 start=$(date +%s)
 # The large tier gets big calls on a GPU (the memory budget splits any call that is too big).
 timeout "${BENCH_SECONDS:-360}" python3 benchmarks/bench_battery.py --dataset arc2-training \
-  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false --repeats 1 --compare tiers=tiny+small,threads=1 \
+  --grids "$GRIDS" --batch_sizes "$GRIDS" --large_batch 512 --warm_start=false --repeats 1 --compare tiers=tiny+small,tiers=tiny+small+large+huge \
   --output_dir "$OUT_DIR" 2>&1 | grep -v "slow_operation_alarm\|onstant.folding\|file a bug\|^\*\*\*\|^  %\|^$" \
   | tee "$OUT_DIR/bench.log"
 bench_rc=$?

@@ -25,6 +25,8 @@ each replacing the step `t = ...` by one call with the same value:
   `t = mapply_union(f, x)`, or `t = mapply_composed(f, g, y)` when `x = apply(g, y)`, or
   `t = pairs_mapply(f, g, a, b[, p])` when y (or x, g identity) is `product(a, b)` or
   `sfilter(product(a, b), p)`;
+- `t = mfilter(x, q)` where t is read as cells and `x = apply(g, y)`, y as above:
+  `t = pairs_mfilter(g, q, a, b[, p])`;
 - `f = fork(mapply, g, h)` where f is only the function of such mapply steps (each image
   is read as a set of cells too): `f = fork(mapply_union, g, h)`;
 - `t = colorfilter(x, c)` where `x = objects(g, True, d, b)`: `t = objects_of_colour(g, d, b, c)`;
@@ -41,7 +43,7 @@ each replacing the step `t = ...` by one call with the same value:
   called): `t = int_order_free(F, ...)`, its frozensets of ints in ascending order.
 
 A step a rewrite leaves unused (no later step or output reads it) is dropped when it calls
-prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed, pairs_mapply), fork, rbind, shoot, combine, merge or
+prapply, product, sfilter, apply, mapply (mapply_union, mapply_composed, pairs_mapply), pairs_mfilter, fork, rbind, shoot, combine, merge or
 objects (extreme_object and objects_of_colour fail a lane where objects does; paint_mapped
 maps as mapply does). A rule reads such steps only in the
 forms above, and in those forms they never raise where the fused step traces: on other
@@ -59,7 +61,7 @@ from jaxbatt.dsl_jax.fused import MEASURES as _OBJECT_MEASURES  # extreme_object
 
 # Primitives whose unused steps may go: they cannot raise where a fused step traces.
 _DROPPABLE = frozenset({"prapply", "product", "sfilter", "apply", "mapply", "mapply_union", "mapply_composed",
-                        "pairs_mapply", "fork", "rbind", "shoot", "combine", "merge", "objects"})
+                        "pairs_mapply", "pairs_mfilter", "fork", "rbind", "shoot", "combine", "merge", "objects"})
 
 # Argument positions where a primitive reads a patch only as the set of its cells: a tuple
 # of cells (duplicates, any order) and the frozenset of them give the same result (paint
@@ -185,6 +187,16 @@ def fuse(program: Program) -> Program:
                 return corner, step.args[1]
         return None
 
+    def pairs_of(arg):
+        """(a, b) of product(a, b), (a, b, p) of sfilter(product(a, b), p); else None."""
+        filtered = made_by(arg, "sfilter")
+        if filtered is not None and len(filtered.args) == 2:
+            arg, condition = filtered.args[0], filtered.args[1:]
+        else:
+            condition = ()
+        pairs = made_by(arg, "product")
+        return pairs.args + condition if pairs is not None and len(pairs.args) == 2 else None
+
     def shot_lines(arg):
         """(s, e) of shoot(s, e), (s, e, s2, e2) of combine(shoot(s, e), shoot(s2, e2)); else None."""
         line = made_by(arg, "shoot")
@@ -258,6 +270,11 @@ def fuse(program: Program) -> Program:
             if pairs is not None and lines is not None:
                 bounds = (Const(lines[0]), Const(lines[1])) + ((Const(lines[2]),) if lines[2] else ())
                 return dataclasses.replace(step, func=Ref("connect_aligned"), args=pairs + bounds)
+        if primitive(step.func, "mfilter") and len(step.args) == 2 and read_as_cells(step.target):
+            inner = made_by(step.args[0], "apply")
+            pairs = pairs_of(inner.args[1]) if inner is not None and len(inner.args) == 2 else None
+            if pairs is not None:
+                return dataclasses.replace(step, func=Ref("pairs_mfilter"), args=(inner.args[0], step.args[1]) + pairs)
         if primitive(step.func, "mapply") and len(step.args) == 2:
             bound = made_by(step.args[0], "rbind")
             lines = shot_lines(step.args[1])
@@ -312,15 +329,9 @@ def fuse(program: Program) -> Program:
             if inner is not None and len(inner.args) != 2:
                 inner = None
             mapped, source = (inner.args[0], inner.args[1]) if inner is not None else (Ref("identity"), step.args[1])
-            filtered = made_by(source, "sfilter")
-            if filtered is not None and len(filtered.args) == 2:
-                source, condition = filtered.args[0], filtered.args[1:]
-            else:
-                condition = ()
-            pairs = made_by(source, "product")
-            if pairs is not None and len(pairs.args) == 2:
-                return dataclasses.replace(step, func=Ref("pairs_mapply"),
-                                           args=(step.args[0], mapped) + pairs.args + condition)
+            pairs = pairs_of(source)
+            if pairs is not None:
+                return dataclasses.replace(step, func=Ref("pairs_mapply"), args=(step.args[0], mapped) + pairs)
             if inner is not None:
                 return dataclasses.replace(step, func=Ref("mapply_composed"), args=(step.args[0],) + inner.args)
             return dataclasses.replace(step, func=Ref("mapply_union"))

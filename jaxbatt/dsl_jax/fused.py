@@ -55,6 +55,8 @@ them against it). They are not arc-dsl primitives: the reference runs the origin
   product(a, b), condition)))` (no sfilter without condition) where the result is read as
   a set of cells: the union over the pairs, each side compacted as product compacts it,
   without the frozenset of pairs, which holds K of them (a side of 6 objects overflows it).
+- `pairs_mfilter(inner, image_condition, a, b, condition)` is `mfilter(apply(inner,
+  sfilter(product(a, b), condition)), image_condition)` read as a set of cells, likewise.
 - `extreme_object(grid, univalued, diagonal, without_bg, measure, largest)` is
   `argmax(objects(grid, univalued, diagonal, without_bg), measure)` (`argmin` when not
   `largest`) for measure size, height or width. objects holds at most K objects (the
@@ -94,7 +96,7 @@ from jaxbatt.dsl_jax.values import Container, Indices, Object
 
 __all__ = ["connect_aligned", "connect_same_line", "rows_by_columns", "shoot_sweep", "shoot_sweeps",
            "paint_merged", "paint_mapped", "underpaint_mapped", "mapply_union", "mapply_composed", "pairs_mapply",
-           "extreme_object",
+           "pairs_mfilter", "extreme_object",
            "objects_of_colour", "corner_matcher", "shifted_boxes", "int_order_free"]
 
 
@@ -321,23 +323,43 @@ def mapply_union(function, container):
 def pairs_mapply(outer, inner, a, b, condition=None):
     """mapply(outer, apply(inner, sfilter(product(a, b), condition))) (no sfilter when
     condition is None) for readers of its cells as a set: the union of outer(inner(pair))
-    over the pairs that satisfy condition, mapped from the two compacted sides without the
-    frozenset of pairs (product holds K pairs, ~2 sqrt(K) per side for heavy elements: a
-    few objects overflow it). Pairs of ints (an Indices), callables, and images that are
-    not patches take the composition's path."""
+    over the pairs that satisfy condition (see _pairs_union)."""
+    def composition(pairs):
+        return mapply_composed(outer, inner, pairs)
+    return _pairs_union(functional.compose(outer, inner), None, a, b, condition, composition)
+
+
+def pairs_mfilter(inner, image_condition, a, b, condition=None):
+    """mfilter(apply(inner, sfilter(product(a, b), condition)), image_condition) (no
+    sfilter when condition is None) for readers of its cells as a set: the union of the
+    images inner(pair) that satisfy image_condition, over the pairs that satisfy condition
+    (see _pairs_union)."""
+    def composition(pairs):
+        return containers.mfilter(functional.apply(inner, pairs), image_condition)
+    return _pairs_union(inner, image_condition, a, b, condition, composition)
+
+
+def _pairs_union(function, image_condition, a, b, condition, composition):
+    """The union of the patches function(pair) over the pairs (x, y) of a x b that satisfy
+    condition (all when None) whose images satisfy image_condition (all when None), mapped
+    from the two compacted sides without the frozenset of pairs (product holds K pairs,
+    ~2 sqrt(K) per side for heavy elements: 6 objects overflow it). The predicates' flags
+    count on every pair (image) they see, as sfilter's do. Pairs of ints (an Indices),
+    callables, and images that are not patches take `composition` of the frozenset
+    (filtered by condition)."""
     ga, gb = containers._elements(a), containers._elements(b)
-    function = functional.compose(outer, inner)
     if ga is not None and gb is not None and not (containers._int_items(ga[0]) and containers._int_items(gb[0])):
         items, valid = containers.product_pairs(ga[:2], gb[:2])
         probe = jax.tree_util.tree_map(lambda leaf: leaf[0], items)
         if isinstance(functional._result_shape(function, probe), (Indices, Object)):
             if condition is not None:
                 valid = valid & flags.map_elements(lambda e: arithmetic.truthy(condition(e)), valid, items)
-            return values.union_patches(flags.map_elements(function, valid, items), valid)
+            images = flags.map_elements(function, valid, items)
+            if image_condition is not None:
+                valid = valid & flags.map_elements(lambda e: arithmetic.truthy(image_condition(e)), valid, images)
+            return values.union_patches(images, valid)
     pairs = containers.product(a, b)
-    if condition is not None:
-        pairs = containers.sfilter(pairs, condition)
-    return mapply_composed(outer, inner, pairs)
+    return composition(pairs if condition is None else containers.sfilter(pairs, condition))
 
 
 MEASURES = ("size", "height", "width")

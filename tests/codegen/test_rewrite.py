@@ -283,6 +283,24 @@ def solve_gaps_between_near_objects(I):
     x9 = mapply(delta, x8)
     O = fill(I, FOUR, x9)
     return O
+
+def solve_lines_between_same_colours(I):
+    x1 = fgpartition(I)
+    x2 = merge(x1)
+    x3 = product(x2, x2)
+    x4 = power(first, TWO)
+    x5 = compose(first, last)
+    x6 = fork(equality, x4, x5)
+    x7 = sfilter(x3, x6)
+    x8 = compose(last, first)
+    x9 = power(last, TWO)
+    x10 = fork(connect, x8, x9)
+    x11 = fork(recolor, color, x10)
+    x12 = apply(x11, x7)
+    x13 = fork(either, vline, hline)
+    x14 = mfilter(x12, x13)
+    O = paint(I, x14)
+    return O
 '''
 
 
@@ -342,6 +360,8 @@ def test_rules_replace_the_compositions_and_drop_what_only_they_read(programs):
     # A function mapped by a mapply read as cells (through combine) unites its images too.
     bands = {s.target: s for s in fused["solve_bands_over_colours"].steps}
     assert bands["x10"].args[0].name == "mapply_union" and bands["x11"].func.name == "mapply_union"
+    assert _calls(fused["solve_lines_between_same_colours"])[-2:] == ["pairs_mfilter", "paint"]
+    assert not {"product", "sfilter", "apply"} & set(_calls(fused["solve_lines_between_same_colours"]))
     # The pairs of objects are mapped without their frozenset (nor the filtered, applied sets).
     assert _calls(fused["solve_gaps_between_near_objects"]) == [
         "objects", "fork", "lbind", "compose", "fork", "pairs_mapply", "fill"]
@@ -390,6 +410,8 @@ def test_rewritten_programs_give_the_reference_values_on_the_jax_path(programs):
     counts = {b: len(dsl_py.objects(as_tuple_grid(grids[b]), True, True, True)) for b in held}
     paired = [b for b in held if 6 <= counts[b] <= 11]
     assert paired and all(outcomes["solve_gaps_between_near_objects"].paths[b] == "jax" for b in paired)
+    cells = {b: len(dsl_py.merge(dsl_py.fgpartition(as_tuple_grid(grids[b])))) for b in held}
+    assert sum(outcomes["solve_lines_between_same_colours"].paths[b] == "jax" for b in held if cells[b] > 5) >= 10
     # Bands of more cells than a merged tuple holds (the images, united, need not fit it).
     assert any(max(len(dsl_py.backdrop(o)) for o in dsl_py.fgpartition(as_tuple_grid(grids[b])))
                > containers.MERGED_CELLS for b in held)

@@ -309,6 +309,41 @@ def test_pairs_mapply_of_ints_takes_the_composition():
     assert summary.exact == 3 * summary.cases > 0, summary
 
 
+def _same_colour_lines(M, pairs_mfilter):
+    """Paint the vertical and horizontal lines between cells of one colour (the grid's
+    cells off its background)."""
+    def run(grid):
+        cells = M.merge(M.fgpartition(grid))
+        same = M.fork(M.equality, M.compose(M.first, M.first), M.compose(M.first, M.last))
+        line = M.fork(M.recolor, M.color, M.fork(M.connect, M.compose(M.last, M.first), M.compose(M.last, M.last)))
+        return M.paint(grid, pairs_mfilter(line, M.fork(M.either, M.vline, M.hline), cells, cells, same))
+    return run
+
+
+def test_pairs_mfilter_paints_what_mfilter_over_the_product_paints():
+    """Each side holds K = 32 cells; the composition's frozenset of pairs holds K pairs.
+    Lines of two colours that cross cannot be held in one Object plane (not exact)."""
+    from jaxbatt import dsl_jax as J
+
+    def composition(M):
+        return lambda inner, keep, a, b, p: M.mfilter(M.apply(inner, M.sfilter(M.product(a, b), p)), keep)
+    cases = [(g,) for g in _small_grids(12, seed=8)]
+    lines = [P.mfilter(P.apply(lambda pair: P.recolor(pair[0][0], P.connect(pair[0][1], pair[1][1])),
+                               P.sfilter(P.product(c, c), lambda pair: pair[0][0] == pair[1][0])),
+                       P.fork(P.either, P.vline, P.hline))
+             for c in (P.merge(P.fgpartition(g)) for (g,) in cases)]
+    crossing = [len({ij for _, ij in cells}) < len(cells) for cells in lines]
+    many = [len(P.merge(P.fgpartition(g))) > values.TINY.capacity for (g,) in cases]
+    assert not all(crossing) and any(crossing) and not all(many)
+    reference = _same_colour_lines(P, composition(P))
+    fused_summary = testing.check_primitive("pairs_mfilter", cases, tier=values.TINY, reference=reference,
+                                            fn=_same_colour_lines(J, fused.pairs_mfilter))
+    assert fused_summary.inexact == 3 * sum(c or m for c, m in zip(crossing, many)), fused_summary
+    summary = testing.check_primitive("mfilter", cases, tier=values.TINY, reference=reference,
+                                      fn=_same_colour_lines(J, composition(J)))
+    assert summary.inexact > fused_summary.inexact, summary
+
+
 def _noise_grids(n, seed):
     """Random TINY-canvas grids of a few colours: many objects (often more than the TINY
     capacity, 32), with ties in every measure."""
