@@ -206,6 +206,38 @@ def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1)
     _assert_engine_equals_reference(programs.programs, lanes, outcomes)
 
 
+def test_closures_mapped_over_a_traced_tuple_run_on_jax_where_only_mapped(arc1):
+    """apply of a function returning callables over a tuple of two patches: papply, apply and
+    mpapply compose the closures into what they map (JAX path); counting them or returning
+    them has no padded form (the program fails to trace and runs on the reference)."""
+    head = ("    x1 = leastcolor(I)\n"
+            "    x2 = ofcolor(I, x1)\n"
+            "    x3 = corners(x2)\n"
+            "    x4 = astuple(x2, x3)\n"
+            "    x5 = lbind(lbind, shift)\n"
+            "    x6 = apply(x5, x4)\n")
+    programs = jaxbatt.load_programs(
+        "def solve_copies_down_and_right(I):\n" + head +
+        "    x7 = astuple(DOWN, RIGHT)\n"
+        "    x8 = apply(initset, x7)\n"
+        "    x9 = mpapply(mapply, x6, x8)\n"
+        "    O = fill(I, EIGHT, x9)\n"
+        "    return O\n\n"
+        "def solve_count_the_shifters(I):\n" + head +
+        "    O = size(x6)\n"
+        "    return O\n\n"
+        "def solve_return_the_shifters(I):\n" + head +
+        "    O = apply(x5, x4)\n"
+        "    return O\n")
+    assert programs.errors == []
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    outcomes = engine.evaluate(programs.programs, lanes)
+    assert set(outcomes["solve_copies_down_and_right"].paths) == {"jax"}
+    for name in ("solve_count_the_shifters", "solve_return_the_shifters"):
+        assert set(outcomes[name].paths) == {"reference"} and "traced tuple" in outcomes[name].trace_error
+    _assert_engine_equals_reference(programs.programs[:2], lanes, outcomes)
+
+
 def test_batt_file_runs_end_to_end(arc1):
     programs = jaxbatt.load_programs(os.path.join(FIXTURES, "batt_sample.py"))
     assert programs.errors == []

@@ -19,17 +19,25 @@ import importlib as _importlib
 
 from jaxbatt.dsl_jax import clipping as _clipping
 from jaxbatt.dsl_jax import constants as _constants
+from jaxbatt.dsl_jax import functional as _functional
 from jaxbatt.dsl_jax import fused as _fused
 
 # The family modules by name (`objects` the module is shadowed by `objects` the primitive).
 FAMILIES = tuple(
     _importlib.import_module(f"jaxbatt.dsl_jax.{family}")
     for family in ("arithmetic", "containers", "functional", "grids", "objects", "patches"))
-# Every primitive guarded against clipped patches (see clipping.py), here and in PRIMITIVES.
-PRIMITIVES = {name: _clipping.guard(name, getattr(module, name))
-              for module in FAMILIES for name in module.__all__}
+
+
+def _guarded(name, fn):
+    """fn guarded against clipped patches (see clipping.py) and against closures mapped over
+    a traced tuple where they cannot go (functional.closures_guard)."""
+    return _functional.closures_guard(name, _clipping.guard(name, fn))
+
+
+# Every primitive guarded, here and in PRIMITIVES.
+PRIMITIVES = {name: _guarded(name, getattr(module, name)) for module in FAMILIES for name in module.__all__}
 globals().update(PRIMITIVES)
 # Fused steps that codegen's rewrite pass emits (see fused.py), guarded the same way.
-FUSED = {name: _clipping.guard(name, getattr(_fused, name)) for name in _fused.__all__}
+FUSED = {name: _guarded(name, getattr(_fused, name)) for name in _fused.__all__}
 globals().update(FUSED)
 CONSTANTS = {name: getattr(_constants, name) for name in _constants.__all__}

@@ -13,8 +13,11 @@ elements, flags of padding elements masked) and rebuild the container:
 - a tuple result is packed with `values.make_tuple`, a frozenset result re-canonicalised
   (deduplicated and ordered) with `values.make_frozenset`; rows mapped to rows of one
   length rebuild a Grid;
-- static containers (Functions, Python tuples) are mapped with a Python loop.
+- static containers (Functions, Python tuples) are mapped with a Python loop;
+- callables mapped over a traced tuple give a MappedClosures (the function and the
+  tuple), which apply and papply compose into the functions they map.
 """
+import functools
 import inspect
 import math
 
@@ -23,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxbatt.dsl_jax import arithmetic, clipping, containers, flags, patches, values
-from jaxbatt.dsl_jax.values import Container, Functions, Grid, Indices, Object
+from jaxbatt.dsl_jax.values import Container, Functions, Grid, Indices, MappedClosures, Object
 from jaxbatt.dsl_py.ordering import tag_closure
 
 __all__ = [
@@ -34,8 +37,6 @@ __all__ = [
 # Traced power exponents beyond this are left to the reference (arc-dsl recurses n deep).
 POWER_MAX = 64
 _FORMS = (tuple, Grid, Indices, Object, Container, Functions)
-# merge of the function's results, which may be clipped lines (see clipping.py)
-_merge = clipping.guard("merge", containers.merge)
 
 
 def _is_function(x) -> bool:
@@ -458,8 +459,16 @@ def apply(function, container):
     mapped = _static_callables(function, container)
     if mapped is not None:
         return mapped
+    if isinstance(container, MappedClosures):
+        return apply(compose(function, container.function), container.container)
     items, valid, kind = _traced_elements(container, _light_hint(function, container))
-    out = flags.map_elements(function, valid, items)
+    try:
+        out = flags.map_elements(function, valid, items)
+    except TypeError:
+        if (isinstance(container, Container) and kind == "tuple"
+                and _is_function(flags.collect(function, _first(items))[0])):
+            return MappedClosures(container, function)
+        raise
     if values.is_pair(container) and isinstance(out, jax.Array) and out.shape == (2,) \
             and out.dtype != bool:
         return out.astype(jnp.int32)  # two ints: an IntegerTuple
@@ -543,8 +552,43 @@ def _length(x):
     return jnp.sum(x.colour >= 0, dtype=jnp.int32)
 
 
+def _same(x):
+    return x
+
+
+# Primitives that take a MappedClosures: they compose its closures into what they map.
+TAKES_MAPPED_CLOSURES = frozenset({"apply", "mapply", "papply", "mpapply", "mapply_union", "mapply_composed"})
+
+
+def closures_guard(name, fn):
+    """`fn` (the primitive or fused step `name`) raising TypeError on a MappedClosures
+    argument unless it takes them: anywhere else the closures have no padded form (dsl_py
+    would count, order or call them), so the program fails to trace and runs on the
+    reference."""
+    if name in TAKES_MAPPED_CLOSURES:
+        return fn
+
+    @functools.wraps(fn)
+    def guarded(*args):
+        if any(isinstance(a, MappedClosures) for a in args):
+            raise TypeError(f"{name}: callables mapped over a traced tuple are taken only by "
+                            f"{', '.join(sorted(TAKES_MAPPED_CLOSURES))}")
+        return fn(*args)
+    return guarded
+
+
+# merge of the function's results, which may be clipped lines (see clipping.py), or
+# callables (no padded form: TypeError)
+_merge = closures_guard("merge", clipping.guard("merge", containers.merge))
+
+
 def papply(function, a, b):
     """Tuple of function(a[k], b[k]) over the common length (rows of grids -> a Grid)."""
+    if isinstance(a, MappedClosures) or isinstance(b, MappedClosures):
+        # Each closure is built inside the lane from its element: map over the zipped elements.
+        build_a, from_a = (a.function, a.container) if isinstance(a, MappedClosures) else (_same, a)
+        build_b, from_b = (b.function, b.container) if isinstance(b, MappedClosures) else (_same, b)
+        return apply(lambda pair: function(build_a(pair[0]), build_b(pair[1])), containers.pair(from_a, from_b))
     sa, sb = _static_elements(a), _static_elements(b)
     if sa is not None and sb is not None:
         return _static_results([function(x, y) for x, y in zip(sa[0], sb[0])], "tuple")

@@ -204,6 +204,18 @@ class Container:
         return jnp.arange(self.capacity) < self.size
 
 
+@_pytree(["container"], ["function"])
+class MappedClosures:
+    """apply(function, container) over a traced tuple Container whose images are callables
+    (e.g. apply(lbind(lbind, shift), patches)): one closure per element, each known only
+    inside a lane, so the tuple is kept as the function and the container. apply and
+    papply compose them into the functions they map (functional.py); other primitives do
+    not take them."""
+
+    container: Any  # tuple Container of the elements the closures are built from
+    function: Any  # static: element -> callable
+
+
 @_pytree([], ["fns", "kind"])
 class Functions:
     """A tuple or frozenset of callables (or of pairs of callables: product's elements),

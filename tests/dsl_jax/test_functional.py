@@ -413,6 +413,38 @@ def test_papply_with_a_tuple_of_callables():
     assert bool(ok) and bool(exact) and values.to_py(out) == (10, -6, 3)
 
 
+def _parts_moved_within_themselves(M):
+    """The grid's two rarest colours' cells, each moved by the neighbour offsets that keep
+    it inside itself, filled: closures mapped over a traced tuple (one shift and one
+    difference per part), composed pairwise, mapped again and zipped with containers."""
+    def run(grid):
+        parts = M.astuple(M.ofcolor(grid, M.leastcolor(grid)), M.ofcolor(grid, M.mostcolor(grid)))
+        shifters = M.apply(M.lbind(M.lbind, M.shift), parts)
+        outside = M.apply(M.lbind(M.rbind, M.difference), parts)
+        leftovers = M.papply(M.compose, outside, shifters)
+        inside = M.apply(M.lbind(M.compose, M.matcher(M.size, 0)), leftovers)
+        offsets = M.astuple(M.dneighbors((0, 0)), M.ineighbors((0, 0)))
+        kept = M.papply(M.sfilter, offsets, inside)
+        return M.fill(grid, 8, M.mpapply(M.mapply, shifters, kept))
+    return run
+
+
+def test_closures_mapped_over_a_traced_tuple_compose_into_later_maps():
+    cases = [(g,) for g in sample_grids(10, seed=4)]
+    summary = check_primitive("papply", cases, tier=values.TINY, fn=_parts_moved_within_themselves(J),
+                              reference=_parts_moved_within_themselves(P))
+    assert summary.exact == 3 * summary.cases > 0, summary
+
+
+def test_closures_mapped_over_a_traced_tuple_are_not_values():
+    grid = pad(GRIDS[1])
+    shifters, _, _ = flags.collect(
+        lambda: F.apply(J.lbind(J.lbind, J.shift), J.astuple(J.ofcolor(grid, 1), J.ofcolor(grid, 2))))
+    assert isinstance(shifters, values.MappedClosures)
+    with pytest.raises(TypeError):
+        flags.collect(J.size, shifters)
+
+
 def test_prapply_products():
     bulk("prapply", [(P.add, a, b) for a in [frozenset({1, 2}), frozenset({0}), frozenset({7, 1, 3})]
                      for b in [frozenset({2, 3}), frozenset({0})]], eager=True)
