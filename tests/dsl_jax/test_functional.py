@@ -443,6 +443,10 @@ def test_closures_mapped_over_a_traced_tuple_are_not_values():
     assert isinstance(shifters, values.MappedClosures)
     with pytest.raises(TypeError):
         flags.collect(J.size, shifters)
+    # Nor can they be the images of a mapped function (a container of closure tuples).
+    with pytest.raises(TypeError):
+        flags.collect(lambda: J.apply(lambda p: J.apply(J.lbind(J.lbind, J.shift), J.astuple(p, p)),
+                                      J.astuple(J.ofcolor(grid, 1), J.ofcolor(grid, 2))))
 
 
 def test_prapply_products():
