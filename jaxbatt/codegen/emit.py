@@ -116,10 +116,7 @@ def program_flags(*step_flags):
 
 def output_flags(value, ok, exact):
     """A program's (ok, exact) for its output `value`: an output that holds a clipped patch
-    (steps keep clipped lines for the primitives that tolerate them) is not exact. Closures
-    mapped over a traced tuple have no output form: the program fails to trace."""
-    if isinstance(value, values.MappedClosures):
-        raise TypeError("a program's output is callables mapped over a traced tuple")
+    (steps keep clipped lines for the primitives that tolerate them) is not exact."""
     return ok, exact & ~jnp.asarray(values.clipped_in(value))
 
 

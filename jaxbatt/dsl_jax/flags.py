@@ -128,9 +128,5 @@ def map_elements(fn, valid, *element_args):
         out, ok, exact = jax.lax.map(lambda a: one(*a), element_args, batch_size=chunk)
     else:
         out, ok, exact = jax.vmap(one)(*element_args)
-    from jaxbatt.dsl_jax.values import MappedClosures  # values builds on this module
-    if any(isinstance(leaf, MappedClosures)
-           for leaf in jax.tree_util.tree_leaves(out, is_leaf=lambda x: isinstance(x, MappedClosures))):
-        raise TypeError("a mapped function returned callables mapped over a traced tuple: no padded form")
     report(jnp.all(ok | ~valid), jnp.all(exact | ~valid))
     return out

@@ -552,10 +552,6 @@ def _length(x):
     return jnp.sum(x.colour >= 0, dtype=jnp.int32)
 
 
-def _same(x):
-    return x
-
-
 # Primitives that take a MappedClosures: they compose its closures into what they map.
 TAKES_MAPPED_CLOSURES = frozenset({"apply", "mapply", "papply", "mpapply", "mapply_union", "mapply_composed"})
 
@@ -586,8 +582,8 @@ def papply(function, a, b):
     """Tuple of function(a[k], b[k]) over the common length (rows of grids -> a Grid)."""
     if isinstance(a, MappedClosures) or isinstance(b, MappedClosures):
         # Each closure is built inside the lane from its element: map over the zipped elements.
-        build_a, from_a = (a.function, a.container) if isinstance(a, MappedClosures) else (_same, a)
-        build_b, from_b = (b.function, b.container) if isinstance(b, MappedClosures) else (_same, b)
+        build_a, from_a = (a.function, a.container) if isinstance(a, MappedClosures) else (identity, a)
+        build_b, from_b = (b.function, b.container) if isinstance(b, MappedClosures) else (identity, b)
         return apply(lambda pair: function(build_a(pair[0]), build_b(pair[1])), containers.pair(from_a, from_b))
     sa, sb = _static_elements(a), _static_elements(b)
     if sa is not None and sb is not None:

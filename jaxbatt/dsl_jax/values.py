@@ -204,13 +204,14 @@ class Container:
         return jnp.arange(self.capacity) < self.size
 
 
-@_pytree(["container"], ["function"])
+@dataclasses.dataclass(frozen=True)
 class MappedClosures:
     """apply(function, container) over a traced tuple Container whose images are callables
     (e.g. apply(lbind(lbind, shift), patches)): one closure per element, each known only
     inside a lane, so the tuple is kept as the function and the container. apply and
     papply compose them into the functions they map (functional.py); other primitives do
-    not take them."""
+    not take them (functional.closures_guard). Like a callable it is no pytree: returned
+    from a mapped function or as a program's output, JAX refuses it (TypeError)."""
 
     container: Any  # tuple Container of the elements the closures are built from
     function: Any  # static: element -> callable
