@@ -156,7 +156,6 @@ def main(argv):
         import jax
         jax.config.update("jax_platforms", FLAGS.backend)
     import jax
-    import numpy as np
 
     from jaxbatt import api, engine
     from jaxbatt.cli import parse_tiers, print_table

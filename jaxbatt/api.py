@@ -24,13 +24,6 @@ class ProgramSet:
     def __len__(self):
         return len(self.programs)
 
-    def by_task(self) -> Dict[str, List[Program]]:
-        found: Dict[str, List[Program]] = {}
-        for program in self.programs:
-            if program.task_id:
-                found.setdefault(program.task_id, []).append(program)
-        return found
-
 
 def load_programs(path_or_source) -> ProgramSet:
     """Programs from a file, a folder of .py files, or source text.

@@ -13,7 +13,7 @@ import time
 import numpy as np
 
 from jaxbatt import api, engine
-from jaxbatt.data import DATASETS, load_tasks
+from jaxbatt.data import DATASETS, DataError, load_tasks
 from jaxbatt.dsl_jax import values
 
 
@@ -123,7 +123,12 @@ def print_table(rows, out=None):
 
 
 def cmd_run(args) -> int:
-    tasks = load_tasks(args.dataset, solutions=args.solutions)
+    # A bad task file or task is listed and skipped; the others still run.
+    tasks = load_tasks(args.dataset, solutions=args.solutions, strict=False)
+    for error in tasks.errors:
+        print(f"rejected task: {error}", file=sys.stderr)
+    if not tasks:
+        raise DataError("no valid task to run", file=args.dataset)
     if args.limit:
         tasks = tasks[: args.limit]
     programs = api.load_programs(args.programs)
@@ -175,7 +180,7 @@ def main(argv=None) -> int:
     run.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
     run.add_argument("--tiers", default=None, type=parse_tiers,
                      help="capacity tiers lanes try before the reference, in order, among "
-                          "tiny, small, large (default: tiny,small,large on an accelerator; "
+                          "tiny, small, large, huge (default: tiny,small,large on an accelerator; "
                           "tiny,small on a CPU, where a large-tier lane costs more than "
                           "running it on the reference)")
     run.add_argument("--reference-procs", type=int, default=os.cpu_count() or 1, metavar="N",
@@ -187,9 +192,11 @@ def main(argv=None) -> int:
                      help="a guarded batt line (try/except) that fails: fail what depends on it, "
                           "or take its type's default as card.py does")
     args = parser.parse_args(argv)
-    if args.command == "run":
+    try:
         return cmd_run(args)
-    return 2
+    except (DataError, OSError) as error:  # a missing or unreadable input, said in one line
+        print(f"jaxbatt: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -275,6 +275,37 @@ def test_cli_writes_report_and_predictions(tmp_path, capsys, arc1):
         assert [entry["attempt_1"] for entry in attempts[task_id]] == expected
 
 
+
+def test_cli_skips_a_bad_task_file_and_says_which(tmp_path, capsys):
+    good = {"train": [{"input": [[1, 2], [3, 4]], "output": [[2, 1], [4, 3]]}],
+            "test": [{"input": [[5, 6]], "output": [[6, 5]]}]}
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    (tmp_path / "ragged.json").write_text(json.dumps({"train": [{"input": [[1, 2], [3]], "output": [[1]]}],
+                                                      "test": [{"input": [[1]]}]}))
+    programs = tmp_path / "p.py"
+    programs.write_text("def solve_good(I):\n    O = vmirror(I)\n    return O\n")
+    report = tmp_path / "r.json"
+    code = cli.main(["run", "--programs", str(programs), "--dataset", str(tmp_path), "--report", str(report)])
+    assert code == 0
+    assert "rejected task: " in capsys.readouterr().err
+    assert json.loads(report.read_text())["programs"]["solve_good"]["solved"] == ["good"]
+
+
+@pytest.mark.parametrize("dataset, said", [("arc9-training", "unknown dataset name"),
+                                           ("ragged", "no valid task to run")])
+def test_cli_says_what_input_is_wrong_in_one_line(tmp_path, capsys, dataset, said):
+    (tmp_path / "ragged.json").write_text(json.dumps({"train": [{"input": [[1, 2], [3]], "output": [[1]]}],
+                                                      "test": [{"input": [[1]]}]}))
+    programs = tmp_path / "p.py"
+    programs.write_text("def solve_x(I):\n    O = vmirror(I)\n    return O\n")
+    target = str(tmp_path / "ragged.json") if dataset == "ragged" else dataset
+    assert cli.main(["run", "--programs", str(programs), "--dataset", target]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+    assert cli.main(["run", "--programs", str(tmp_path / "missing.py"), "--dataset", "arc1-training"]) == 2
+    assert "missing.py" in capsys.readouterr().err
+
+
 _WARM_START = """
 import sys
 import jaxbatt

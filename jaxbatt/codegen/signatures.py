@@ -2,7 +2,6 @@
 read from dsl_py (its signatures and annotations are arc-dsl's)."""
 import dataclasses
 import inspect
-import typing
 
 
 @dataclasses.dataclass(frozen=True)
@@ -14,10 +13,6 @@ class Signature:
     @property
     def arity(self) -> int:
         return len(self.params)
-
-    @property
-    def returns_callable(self) -> bool:
-        return self.returns is typing.Callable or typing.get_origin(self.returns) is typing.Callable.__origin__
 
 
 def _table():

@@ -389,11 +389,6 @@ def _is_frozenset_form(x) -> bool:
         isinstance(x, (Container, Functions)) and x.kind == "frozenset")
 
 
-def _is_tuple_form(x) -> bool:
-    return isinstance(x, (Grid, tuple)) or values.is_pair(x) or (
-        isinstance(x, (Container, Functions)) and x.kind == "tuple")
-
-
 def _equal(a, b):
     """bool[]: a == b in dsl_py for two dsl_jax values of any forms."""
     if values.is_int(a) and values.is_int(b):

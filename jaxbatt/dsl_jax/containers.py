@@ -909,7 +909,6 @@ def product(a, b):
             return values.empty_indices()
         return _unsupported(values.empty_indices())
     (ia, va, _), (ib, vb, _) = ga, gb
-    na, nb = va.shape[0], vb.shape[0]
     if _int_items(ia) and _int_items(ib):
         p, m = values.current_tier().window, values.current_tier().margin
         i = jnp.asarray(ia, jnp.int32) + m

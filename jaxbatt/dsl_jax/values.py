@@ -879,7 +879,7 @@ def _grid_np(value, tier):
     return Grid(cells, np.int32(h if fits else 0), np.int32(w if fits else 0)), fits
 
 
-def _element_kind(values, kind_hint):
+def _element_kind(values):
     kinds = {infer_kind(v) for v in values}
     if kinds <= {"Object", "Indices"} and "Object" in kinds:
         return "Object"
@@ -943,7 +943,7 @@ def _from_py(value, kind, tier):
             # An empty container: of ints unless told otherwise.
             items = np.zeros((k,), np.int32)
             return Container(items, np.int32(0), container_kind), fits
-        element_kind = "Object" if kind == "Objects" else _element_kind(elements, None)
+        element_kind = "Object" if kind == "Objects" else _element_kind(elements)
         if element_kind == "Tuple" and all(_is_cell_py(v) for v in elements):
             element_kind = "Cell"
         converted = []
