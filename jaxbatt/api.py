@@ -8,7 +8,7 @@ import numpy as np
 from jaxbatt import engine
 from jaxbatt.codegen.ir import Program, ProgramError
 from jaxbatt.codegen.parse import parse_file, parse_source
-from jaxbatt.data import Task
+from jaxbatt.data import DataError, Task, as_array
 
 
 @dataclasses.dataclass
@@ -56,7 +56,7 @@ class ProgramRun:
     name: str
     task: Optional[str]  # the task a solve_<id> program is written for
     outputs: List[object]  # per grid: np.ndarray, another value, or None (the reference raises)
-    paths: List[str]  # per grid: "jax", "jax-large" or "reference"
+    paths: List[str]  # per grid: "jax", "jax-large", "reference", or "rejected" (not a valid grid)
     train_correct: Optional[bool]  # reproduces every train output (None: grids were given)
     test_correct: Optional[bool]  # reproduces every known test output (None: unknown)
     trace_error: Optional[str] = None
@@ -69,8 +69,9 @@ class ProgramRun:
 @dataclasses.dataclass
 class RunResult:
     task_id: str
-    grids: List[np.ndarray]
+    grids: List[object]  # as given (np.ndarray when valid)
     programs: Dict[str, ProgramRun]
+    rejected: Dict[int, str] = dataclasses.field(default_factory=dict)  # grid index -> what is wrong
 
 
 def _same(output, expected) -> bool:
@@ -86,13 +87,35 @@ def _as_task(task) -> Task:
     raise TypeError(f"expected a jaxbatt Task or an ARC-format dict, got {type(task).__name__}")
 
 
+def _checked_grids(task_id: str, grids) -> tuple:
+    """(valid grids as int8 arrays, {index: what is wrong} for the others)."""
+    valid, rejected = [], {}
+    for index, grid in enumerate(grids):
+        try:
+            valid.append(as_array(grid))
+        except DataError as error:
+            rejected[index] = f"task {task_id!r}, grid {index}: {error.detail}"
+            valid.append(None)
+    return valid, rejected
+
+
 def _task_lanes(task: Task, grids=None):
+    """(lanes, number of train lanes or None when grids were given, rejected grids)."""
     train = tuple((p.input, p.output) for p in task.train)
     if grids is not None:
-        return [engine.Lane(np.asarray(g), train, None) for g in grids], None
+        valid, rejected = _checked_grids(task.id, grids)
+        return [engine.Lane(g, train, None) for g in valid if g is not None], None, rejected
     pairs = list(task.train) + list(task.test)
     lanes = [engine.Lane(p.input, train, p.output) for p in pairs]
-    return lanes, len(task.train)
+    return lanes, len(task.train), {}
+
+
+def _with_rejected(outcome: engine.Outcome, rejected: Dict[int, str]) -> tuple:
+    """(outputs, paths) of every grid given: None and "rejected" at the rejected ones."""
+    ran = iter(zip(outcome.outputs, outcome.paths))
+    total = len(outcome.outputs) + len(rejected)
+    both = [(None, "rejected") if i in rejected else next(ran) for i in range(total)]
+    return [o for o, _ in both], [p for _, p in both]
 
 
 def _judge(outcome: engine.Outcome, lanes, n_train) -> tuple:
@@ -115,19 +138,23 @@ def run(task, grids=None, programs=None, config: engine.EngineConfig = None,
         failed_lines: Optional[str] = None) -> RunResult:
     """Every program on the grids of one task (default: its train and test inputs).
 
+    A given grid that is not a valid ARC grid (data.as_array) is listed in the result's
+    `rejected` and gets output None, path "rejected"; the others run.
     failed_lines: "fail" or "default" (overrides config.failed_lines; see EngineConfig)."""
     config = _with_failed_lines(config, failed_lines)
     task = _as_task(task)
     program_set = load_programs(programs)
-    lanes, n_train = _task_lanes(task, grids)
+    lanes, n_train, rejected = _task_lanes(task, grids)
     outcomes = engine.evaluate(program_set.programs, lanes, config)
     runs = {}
     for program in program_set.programs:
         outcome = outcomes[program.name]
         train, test = _judge(outcome, lanes, n_train)
-        runs[program.name] = ProgramRun(program.name, program.task_id, outcome.outputs, outcome.paths,
+        outputs, paths = _with_rejected(outcome, rejected)
+        runs[program.name] = ProgramRun(program.name, program.task_id, outputs, paths,
                                         train, test, outcome.trace_error)
-    return RunResult(task.id, [lane.grid for lane in lanes], runs)
+    given = list(grids) if grids is not None else [lane.grid for lane in lanes]
+    return RunResult(task.id, given, runs, rejected)
 
 
 @dataclasses.dataclass
@@ -158,7 +185,7 @@ def run_tasks(tasks: Sequence[Task], programs, pairing: str = "own",
     by_id = {t.id: t for t in tasks}
     lanes, spans = [], {}
     for task in tasks:
-        task_lanes, n_train = _task_lanes(task)
+        task_lanes, n_train, _ = _task_lanes(task)
         spans[task.id] = (len(lanes), len(lanes) + len(task_lanes), n_train)
         lanes += task_lanes
     chosen, lanes_of = [], {}

@@ -149,8 +149,22 @@ def _to_py_grid(array) -> tuple:
     return tuple(tuple(int(v) for v in row) for row in np.asarray(array))
 
 
+_NO_CANVAS = np.iinfo(np.int32).max  # a side no tier's canvas reaches
+
+
+def canvas_side(grid) -> int:
+    """The canvas side a lane's grid needs: its larger dimension; _NO_CANVAS when its cells
+    do not fit the int8 planes (a 2-D array of colours 0..127; -1 marks padding), so that
+    no tier takes it and its lane runs on the reference."""
+    grid = np.asarray(grid)
+    if grid.ndim != 2 or grid.dtype.kind not in "iu" or (grid.size and (grid.min() < 0 or grid.max() > 127)):
+        return _NO_CANVAS
+    return max(grid.shape)
+
+
 def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
-    """A batched Grid (cells int8[B, C, C], h, w int32[B]); grids larger than C don't fit."""
+    """A batched Grid (cells int8[B, C, C], h, w int32[B]); grids larger than C, or whose
+    cells int8 planes cannot hold (canvas_side), don't fit."""
     c = tier.canvas
     cells = np.full((len(grids), c, c), -1, np.int8)
     h = np.zeros(len(grids), np.int32)
@@ -158,7 +172,7 @@ def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
     fits = np.ones(len(grids), bool)
     for b, grid in enumerate(grids):
         grid = np.asarray(grid)
-        if grid.shape[0] > c or grid.shape[1] > c:
+        if canvas_side(grid) > c:
             fits[b] = False
             continue
         cells[b, : grid.shape[0], : grid.shape[1]] = grid
@@ -199,12 +213,12 @@ class PaddedLanes:
     def __init__(self, lanes: Sequence[Lane]):
         self.lanes = list(lanes)
         n = len(self.lanes)
-        self.grid_side = np.array([max(np.shape(lane.grid)) for lane in self.lanes], np.int32).reshape(n)
-        self.train_side = np.array([max((max(np.shape(g)) for pair in lane.train for g in pair), default=0)
+        self.grid_side = np.array([canvas_side(lane.grid) for lane in self.lanes], np.int32).reshape(n)
+        self.train_side = np.array([max((canvas_side(g) for pair in lane.train for g in pair), default=0)
                                     for lane in self.lanes], np.int32).reshape(n)
         self.train_pairs = np.array([len(lane.train) for lane in self.lanes], np.int32).reshape(n)
         self.has_target = np.array([lane.expected is not None for lane in self.lanes], bool).reshape(n)
-        self.target_side = np.array([max(np.shape(lane.expected)) if lane.expected is not None else 0
+        self.target_side = np.array([canvas_side(lane.expected) if lane.expected is not None else 0
                                      for lane in self.lanes], np.int32).reshape(n)
         self._grids = {}  # tier -> (batched Grid, fits) of the inputs
         self._targets = {}  # tier -> (batched Grid, fits) of the targets
@@ -411,7 +425,8 @@ def _threads(config) -> int:
 
 def _output_reader(value):
     """For a batched dsl_jax output (numpy leaves), a function from a lane index to that
-    lane's Python/numpy value (grids as int8 arrays)."""
+    lane's Python/numpy value, as as_output gives the reference's (grids of colours 0..9 as
+    int8 arrays, others as tuples)."""
     def general(b):
         return as_output(values.to_py(jax.tree_util.tree_map(lambda x: x[b], value)))
 
@@ -420,8 +435,9 @@ def _output_reader(value):
     cells, h, w = np.asarray(value.cells, np.int8), np.asarray(value.h), np.asarray(value.w)
 
     def grid(b):
-        if h[b] and w[b]:
-            return cells[b, : h[b], : w[b]].copy()
+        block = cells[b, : h[b], : w[b]]
+        if block.size and block.min() >= 0 and block.max() <= 9:
+            return block.copy()
         return general(b)
     return grid
 

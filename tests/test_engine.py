@@ -206,6 +206,34 @@ def test_lane_errors_stay_in_their_lane_and_untraceable_programs_fall_back(arc1)
     _assert_engine_equals_reference(programs.programs, lanes, outcomes)
 
 
+
+def test_grids_whose_cells_int8_planes_cannot_hold_run_on_the_reference():
+    """-1 marks padding and cells are int8: a lane with a negative colour or one past 127
+    skips every tier; colours 10..127 stay on JAX. Every output has the reference's form
+    (a tuple where a cell is not a colour 0..9, as engine.as_output gives it)."""
+    programs = jaxbatt.load_programs("def solve_mirror(I):\n    O = vmirror(I)\n    return O\n"
+                                     "def solve_recolour(I):\n    O = replace(I, ONE, TEN)\n    return O\n")
+    grids = [[[1, 2]], [[300, 1]], [[-1, 2]], [[127, 1]], [[128]], [[-129, 1]]]
+    lanes = [engine.Lane(np.asarray(g)) for g in grids]
+    outcomes = engine.evaluate(programs.programs, lanes)
+    _assert_engine_equals_reference(programs.programs, lanes, outcomes)
+    for outcome in outcomes.values():
+        assert outcome.paths == ["jax", "reference", "reference", "jax", "reference", "reference"]
+    assert outcomes["solve_recolour"].outputs[0] == ((10, 2),)
+    assert outcomes["solve_mirror"].outputs[3] == ((1, 127),)
+
+
+def test_run_rejects_invalid_grids_by_index_and_runs_the_others(arc1):
+    programs = jaxbatt.load_programs("def solve_mirror(I):\n    O = vmirror(I)\n    return O\n")
+    grids = [[[1, 2], [3, 4]], [[1, 2], [3]], [[300]], [], "abc", [[5, 6]]]
+    result = jaxbatt.run(arc1["0d3d703e"], grids=grids, programs=programs)
+    run = result.programs["solve_mirror"]
+    assert sorted(result.rejected) == [1, 2, 3, 4]
+    assert "grid 1: ragged rows" in result.rejected[1] and "300" in result.rejected[2]
+    assert run.paths[1:5] == ["rejected"] * 4 and run.outputs[1:5] == [None] * 4
+    assert run.outputs[0].tolist() == [[2, 1], [4, 3]] and run.outputs[5].tolist() == [[6, 5]]
+
+
 def test_closures_mapped_over_a_traced_tuple_run_on_jax_where_only_mapped(arc1):
     """apply of a function returning callables over a tuple of two patches: papply, apply and
     mpapply compose the closures into what they map (JAX path); counting them or returning
