@@ -37,10 +37,12 @@ def _progress_printer(stream):
 
 def _lane_counts(runs):
     counts = {path: 0 for path in engine.PATHS}
-    counts["error"] = 0
+    counts["error"] = counts[engine.TIMEOUT] = 0
     for run in runs:
         for output, path in zip(run.outputs, run.paths):
-            if output is None:
+            if path == engine.TIMEOUT:
+                counts[path] += 1
+            elif output is None:
                 counts["error"] += 1
             else:
                 counts[path] += 1
@@ -57,7 +59,8 @@ def build_report(result: api.BatteryResult, wall_seconds: float, program_errors)
             "lanes": _lane_counts(per_task.values()),
             "trace_error": any_run.trace_error,
         }
-    lanes = {path: sum(p["lanes"][path] for p in programs.values()) for path in list(engine.PATHS) + ["error"]}
+    lanes = {path: sum(p["lanes"][path] for p in programs.values())
+             for path in list(engine.PATHS) + ["error", engine.TIMEOUT]}
     evaluations = sum(lanes.values())
     solved_tasks = sorted({t for p in programs.values() for t in p["solved"]})
     summary = {
@@ -137,7 +140,8 @@ def cmd_run(args) -> int:
     budget = int(args.memory_budget * 2**30) if args.memory_budget else None
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
                                  cache_dir=args.cache_dir, failed_lines=args.failed_lines,
-                                 memory_budget=budget, reference_procs=args.reference_procs)
+                                 memory_budget=budget, reference_procs=args.reference_procs,
+                                 reference_timeout=args.reference_timeout or None)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -185,6 +189,9 @@ def main(argv=None) -> int:
                           "running it on the reference)")
     run.add_argument("--reference-procs", type=int, default=os.cpu_count() or 1, metavar="N",
                      help="processes for the lanes no tier holds (default: the CPU count)")
+    run.add_argument("--reference-timeout", type=float, default=engine.EngineConfig.reference_timeout,
+                     metavar="SECONDS", help="seconds one lane may take on the reference; past it the lane "
+                                             "counts as a timeout, with no output (0: no limit)")
     run.add_argument("--memory-budget", type=float, metavar="GIB",
                      help="memory one compiled call may use (default: half the device's memory "
                           "where JAX reports it, else 4 GiB); larger calls run on fewer lanes")

@@ -3,7 +3,8 @@
 Every lane's result is exact: lanes try the tiers of the ladder in order (a lane whose grids
 exceed a tier's canvas skips it; one a tier cannot hold, exact=False, goes on to the next),
 and lanes that no tier held run on dsl_py. Each lane records which path produced it: "jax"
-(a tier up to SMALL), "jax-large" (a larger tier) or "reference". A group that fails to trace is split into
+(a tier up to SMALL), "jax-large" (a larger tier) or "reference" ("timeout" where dsl_py ran
+past EngineConfig.reference_timeout: no value, not an error either). A group that fails to trace is split into
 its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
 Groups are traced, compiled and run in a pool of threads (XLA compiles and runs without
 holding the GIL); each thread keeps its own dsl_jax tier and flag state.
@@ -11,9 +12,11 @@ holding the GIL); each thread keeps its own dsl_jax tier and flag state.
 import atexit
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from typing import Dict, List, Optional, Sequence
@@ -29,6 +32,7 @@ from jaxbatt.codegen.reference import run_program
 from jaxbatt.dsl_jax import flags, values
 
 PATHS = ("jax", "jax-large", "reference")
+TIMEOUT = "timeout"  # the path of a lane whose dsl_py evaluation ran past the time limit
 
 
 @dataclasses.dataclass
@@ -45,7 +49,7 @@ class Outcome:
     """One program's results on every lane of a batch."""
 
     outputs: List[object]  # per lane: np.ndarray (a grid), another Python value, or None (error)
-    paths: List[str]  # per lane: one of PATHS
+    paths: List[str]  # per lane: one of PATHS, or TIMEOUT (output None)
     # Why lanes of the program ran on the reference although it has a JAX path: the tiers
     # whose trace failed, or whose calls needed more memory than the budget even for one lane.
     trace_error: Optional[str] = None
@@ -95,6 +99,9 @@ class EngineConfig:
     # that run the lanes left to dsl_py when there are at least REFERENCE_POOL_MIN of them;
     # 1: every lane in this process.
     reference_procs: int = 1
+    # Seconds one lane may take on dsl_py (in the pool, or in this process when it is the
+    # main thread); past it the lane's path is TIMEOUT and its output None. None: no limit.
+    reference_timeout: Optional[float] = 60.0
 
     def __post_init__(self):
         if self.tiers is None:
@@ -442,6 +449,52 @@ def _output_reader(value):
     return grid
 
 
+class ReferenceTimeout(BaseException):
+    """A lane's dsl_py evaluation ran past its time limit (a BaseException, so that
+    run_program's `except Exception` per line does not take it for a failing line)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: Optional[float]):
+    """Raises ReferenceTimeout here after `seconds` (SIGALRM: in a main thread only; no limit
+    elsewhere, or with seconds None)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    active = [True]
+
+    def alarm(signum, frame):
+        if active[0]:
+            # Python drops an exception raised while a finalizer or gc callback runs: the
+            # alarm rings again shortly until one reaches the block.
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            raise ReferenceTimeout()
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        while True:  # an alarm that rings during this clean-up starts it again
+            try:
+                active[0] = False
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+                break
+            except ReferenceTimeout:
+                continue
+
+
+def _reference_lane(program: Program, lane: Lane, defaults: bool, timeout: Optional[float]):
+    """(output, path) of one lane on dsl_py: path "reference", or TIMEOUT past `timeout` s."""
+    try:
+        with _time_limit(timeout):
+            return _reference_output(program, lane, defaults), "reference"
+    except ReferenceTimeout:
+        return None, TIMEOUT
+
+
 def _reference_output(program: Program, lane: Lane, defaults: bool = False):
     train = tuple((_to_py_grid(i), _to_py_grid(o)) for i, o in lane.train)
     target = _to_py_grid(lane.expected) if lane.expected is not None else None
@@ -508,9 +561,9 @@ def _pool(processes):
 
 
 def _reference_task(task):
-    """Pool worker: (program, lanes, defaults) -> that program's output on each lane."""
-    program, lanes, defaults = task
-    return [_reference_output(program, lane, defaults) for lane in lanes]
+    """Pool worker: (program, lanes, defaults, timeout) -> (output, path) on each lane."""
+    program, lanes, defaults, timeout = task
+    return [_reference_lane(program, lane, defaults, timeout) for lane in lanes]
 
 
 class _ReferenceLanes:
@@ -524,6 +577,7 @@ class _ReferenceLanes:
         self.by_name = {p.name: p for p in programs}
         self.lanes, self.outcomes, self.pending, self.progress = lanes, outcomes, pending, progress
         self.defaults = config.failed_lines == "default"
+        self.timeout = config.reference_timeout
         self.processes = config.reference_procs
         self.waiting = []  # (program name, lanes) not handed to the pool yet
         self.sent = []  # (program name, lanes, the pool's AsyncResult)
@@ -546,7 +600,7 @@ class _ReferenceLanes:
         for name, rest in self.waiting:
             for i in range(0, len(rest), REFERENCE_CHUNK):
                 chunk = rest[i:i + REFERENCE_CHUNK]
-                task = (self.by_name[name], [self.lanes[b] for b in chunk], self.defaults)
+                task = (self.by_name[name], [self.lanes[b] for b in chunk], self.defaults, self.timeout)
                 self.sent.append((name, chunk, pool.apply_async(_reference_task, (task,))))
         self.waiting = []
 
@@ -554,9 +608,9 @@ class _ReferenceLanes:
         total = sum(len(chunk) for _, chunk, _ in self.sent) + sum(len(rest) for _, rest in self.waiting)
         done = 0
         for name, chunk, result in self.sent:
-            for b, output in zip(chunk, result.get()):
+            for b, (output, path) in zip(chunk, result.get()):
                 self.outcomes[name].outputs[b] = output
-                self.outcomes[name].paths[b] = "reference"
+                self.outcomes[name].paths[b] = path
             done += len(chunk)
             if self.progress:
                 self.progress("reference", done, total)
@@ -568,8 +622,8 @@ class _ReferenceLanes:
         for name, rest in self.waiting:
             for b in rest:
                 start = time.perf_counter()
-                self.outcomes[name].outputs[b] = _reference_output(self.by_name[name], self.lanes[b], self.defaults)
-                self.outcomes[name].paths[b] = "reference"
+                self.outcomes[name].outputs[b], self.outcomes[name].paths[b] = _reference_lane(
+                    self.by_name[name], self.lanes[b], self.defaults, self.timeout)
                 self.outcomes[name].path_seconds["reference"] += time.perf_counter() - start
                 done += 1
                 if self.progress:
