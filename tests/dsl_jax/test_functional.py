@@ -50,13 +50,6 @@ def bulk(name, cases, *, inexact_ok=False, **kw):
     return compared, inexact
 
 
-def needs(*names):
-    """Skips while a sibling family has not written these dsl_jax primitives yet."""
-    missing = [n for n in names if not hasattr(J, n)]
-    if missing:
-        pytest.skip(f"dsl_jax lacks {missing} (another family, being written)")
-
-
 def pad(value, kind=None):
     out, fits = values.from_py(value, kind)
     assert fits
@@ -223,7 +216,6 @@ def test_apply_over_cells():
     obj = frozenset({(3, (0, 0)), (4, (1, 1)), (3, (2, 5))})
     idx = frozenset({(0, 0), (1, 1), (-2, 5)})
     bulk("apply", [(P.hfrontier, idx), (P.hfrontier, frozenset({(1, 1), (2, -3)}))])
-    needs("first", "last")
     bulk("apply", [(P.last, obj), (P.first, obj)])
 
 
@@ -255,7 +247,6 @@ def test_apply_over_grid_rows():
     out, ok, exact = flags.collect(F.apply, J.identity, pad(g))
     assert isinstance(out, values.Grid) and values.to_py(out) == g
     bulk("apply", [(ROW_SELF, grid) for grid in GRIDS])
-    needs("dedupe", "size", "first", "last")
     bulk("apply", [(fn, grid) for grid in GRIDS[:3] for fn in (P.size, P.first, P.last)])
     # rows deduplicated to different lengths are no Grid: not exact unless rectangular
     bulk("apply", [(P.dedupe, grid) for grid in GRIDS], inexact_ok=True)
@@ -402,7 +393,6 @@ def test_papply_zips_to_the_shorter():
     g, h = GRIDS[1], GRIDS[2]
     bulk("papply", [(P.equality, g, g), (P.equality, g, h), (P.equality, h, g)])
     bulk("papply", [(P.add, (1, 2), (5, 5)), (P.subtract, (3, 4), (1, 2))])
-    needs("astuple", "combine")
     bulk("papply", [(P.astuple, (1, 2, 3), (4, 5, 6)), (P.combine, g, g)], inexact_ok=True)
 
 
@@ -465,13 +455,10 @@ def test_prapply_sweep():
     bulk("prapply", [(P.add, (1, 1), (0, 3)), (P.subtract, (4, 6), (1, 2))])
     bulk("prapply", [(P.connect, frozenset({(0, 0), (2, 2)}), frozenset({(0, 2), (5, 5)})),
                      (P.connect, frozenset({(1, 1)}), frozenset({(1, 1), (4, 1)}))])
-    needs("astuple")
     bulk("prapply", [(P.astuple, frozenset({1, 2}), (4, 5, 6))])
 
 
 def test_mpapply_and_general_mapply_use_containers_merge():
-    if not hasattr(J, "merge"):
-        pytest.skip("dsl_jax.containers.merge not written yet")
     bulk("mpapply", [(P.recolor, (3, 4), (frozenset({(0, 0)}), frozenset({(1, 1)})))],
          inexact_ok=True, eager=True)
     bulk("mapply", [(P.dneighbors, ((0, 0), (1, 1)))], kinds=(None, "Tuple"), inexact_ok=True)
@@ -479,7 +466,6 @@ def test_mpapply_and_general_mapply_use_containers_merge():
 
 @pytest.mark.slow
 def test_mpapply_and_mapply_merge_sweep():
-    needs("merge")
     check("mpapply", [(P.astuple, (1, 2), (3, 4))], inexact_ok=True)
     check("mapply", [(ROW_SELF, GRIDS[0])], inexact_ok=True)
 
