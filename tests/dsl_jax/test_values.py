@@ -226,24 +226,29 @@ def _tied_patches(rng, count, colour):
 
 @pytest.mark.parametrize("kind", ["Indices", "Object"])
 def test_patches_tied_on_their_truncated_keys_are_ordered_cell_by_cell(kind):
-    """Two tied patches and a third: ordered by a full comparison (eager, jit, vmap); a
-    patch tied with two others: not exact."""
+    """Two tied patches and a third, three or four tied ones (up to TIED_PATCH_PAIRS tied
+    pairs): ordered by full comparisons (eager, jit, vmap); five mutually tied (ten pairs):
+    not exact."""
+    assert values.TIED_PATCH_PAIRS in range(6, 10)
     colour = kind == "Object"
     lone = frozenset({(3, (1, 1))}) if colour else frozenset({(1, 1)})
     pairs = [_tied_patches(random.Random(seed), 2, colour) + [lone] for seed in range(12)]
-    triples = [_tied_patches(random.Random(seed), 3, colour) for seed in range(3)]
+    triples = [_tied_patches(random.Random(seed), 3, colour) for seed in range(12)]
+    quadruples = [_tied_patches(random.Random(seed), 4, colour) for seed in range(8)]
+    quintuples = [_tied_patches(random.Random(seed), 5, colour) for seed in range(3)]
 
     def as_tuple(*patches):
         items = jax.tree_util.tree_map(lambda *leaves: jnp.stack(leaves), *patches)
         return dsl_jax.totuple(values.make_frozenset(items, jnp.ones((len(patches),), bool)))
 
     def check(cases):
-        return testing.check_primitive("frozenset", cases, kinds=(kind,) * 3, tier=values.TINY, fn=as_tuple,
-                                       reference=lambda *ps: dsl_py.totuple(frozenset(ps)))
-    summary = check(pairs)
-    assert summary.inexact == 0 and summary.exact == 3 * len(pairs), summary
-    summary = check(triples)
-    assert summary.inexact == 3 * len(triples), summary
+        return testing.check_primitive("frozenset", cases, kinds=(kind,) * len(cases[0]), tier=values.TINY,
+                                       fn=as_tuple, reference=lambda *ps: dsl_py.totuple(frozenset(ps)))
+    for cases in (pairs, triples, quadruples):
+        summary = check(cases)
+        assert summary.inexact == 0 and summary.exact == 3 * len(cases), summary
+    summary = check(quintuples)
+    assert summary.inexact == 3 * len(quintuples), summary
 
 
 def _tied_grids(rng, count, widths=(6, 6, 7)):
