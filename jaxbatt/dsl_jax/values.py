@@ -325,10 +325,14 @@ def _scatter_to(items, target, capacity):
     """Element e of `items` goes to slot target[e] (slot `capacity` = dropped); targets of
     kept elements are distinct. Done as a gather (slot s reads the element aimed at it):
     under vmap on CPU a gather of planes is about twice as fast as a scatter."""
-    padding = blank(jax.tree_util.tree_map(lambda leaf: leaf[0], items))
     aimed = target[None, :] == jnp.arange(capacity)[:, None]  # (capacity, N)
-    source = jnp.argmax(aimed, axis=1)
-    filled = jnp.any(aimed, axis=1)
+    return _gather_slots(items, jnp.argmax(aimed, axis=1), jnp.any(aimed, axis=1))
+
+
+def _gather_slots(items, source, filled):
+    """Slot s holds items[source[s]] where filled[s], a blank element elsewhere."""
+    padding = blank(jax.tree_util.tree_map(lambda leaf: leaf[0], items))
+    capacity = source.shape[0]
 
     def gather(leaf, pad_leaf):
         taken = jnp.take(leaf, source, axis=0)
@@ -343,9 +347,12 @@ def make_tuple(items, valid, capacity=None) -> Container:
     capacity = capacity or current_tier().capacity
     count = jnp.sum(valid.astype(jnp.int32))
     flags.fits(count <= capacity)
-    position = jnp.cumsum(valid.astype(jnp.int32)) - 1
-    target = jnp.where(valid & (position < capacity), position, capacity)
-    packed = _scatter_to(items, target, capacity)
+    # Slot s reads the (s + 1)-th valid item: a binary search of the running count, not a
+    # capacity x N comparison (merged patches give N in the thousands).
+    seen = jnp.cumsum(valid.astype(jnp.int32))
+    slots = jnp.arange(capacity, dtype=jnp.int32)
+    source = jnp.minimum(jnp.searchsorted(seen, slots + 1, side="left"), valid.shape[0] - 1)
+    packed = _gather_slots(items, source, slots < count)
     return Container(packed, jnp.minimum(count, capacity).astype(jnp.int32), "tuple")
 
 
@@ -796,7 +803,7 @@ def patch_cells(patch, budget: int):
     (colours int32[B], pairs int32[B, 2]) of an Object ((colour, row, col) order). count is
     the patch's size; with count > B the items are not the patch's (the caller flags it).
 
-    Cells are packed row-major by a prefix count; an Object's B cells are then ranked by
+    Cells are packed row-major by a prefix count; an Object's B cells are then sorted by
     colour (stable): when count <= B they are all there, so no sort of P*P codes is needed."""
     p = patch.mask.shape[-1] if isinstance(patch, Indices) else patch.colour.shape[-1]
     present = patch.mask if isinstance(patch, Indices) else patch.colour >= 0
@@ -809,10 +816,7 @@ def patch_cells(patch, budget: int):
     valid = jnp.arange(budget) < count
     if isinstance(patch, Object):
         colour = jnp.where(valid, jnp.asarray(patch.colour).reshape(-1)[flat].astype(jnp.int32), _BIG)
-        index = jnp.arange(budget)
-        before = (colour[None, :] < colour[:, None]) | ((colour[None, :] == colour[:, None]) & (index[None, :] < index[:, None]))
-        rank = jnp.sum(before, axis=1)
-        flat = flat[jnp.argmax(rank[None, :] == index[:, None], axis=1)]
+        flat = flat[jnp.argsort(colour, stable=True)]
     pairs = jnp.where(valid[:, None], jnp.stack([flat // p, flat % p], axis=1) - patch.margin, 0)
     if isinstance(patch, Indices):
         return pairs, valid, count
