@@ -169,9 +169,10 @@ def canvas_side(grid) -> int:
     return max(grid.shape)
 
 
-def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
+def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier, sides: Optional[Sequence[int]] = None):
     """A batched Grid (cells int8[B, C, C], h, w int32[B]); grids larger than C, or whose
-    cells int8 planes cannot hold (canvas_side), don't fit."""
+    cells int8 planes cannot hold, don't fit. `sides`: each grid's canvas_side where the
+    caller has it (PaddedLanes computes them once per lane)."""
     c = tier.canvas
     cells = np.full((len(grids), c, c), -1, np.int8)
     h = np.zeros(len(grids), np.int32)
@@ -179,7 +180,7 @@ def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
     fits = np.ones(len(grids), bool)
     for b, grid in enumerate(grids):
         grid = np.asarray(grid)
-        if canvas_side(grid) > c:
+        if (canvas_side(grid) if sides is None else sides[b]) > c:
             fits[b] = False
             continue
         cells[b, : grid.shape[0], : grid.shape[1]] = grid
@@ -188,7 +189,9 @@ def pad_grids(grids: Sequence[np.ndarray], tier: values.Tier):
 
 
 def pad_train(trains: Sequence[tuple], tier: values.Tier):
-    """S per lane: a tuple Container of (input Grid, output Grid) pairs; batched."""
+    """S per lane: a tuple Container of (input Grid, output Grid) pairs; batched. Only the
+    grids' shapes are read: their cells must fit int8 planes (PaddedLanes.gather passes the
+    train pairs of such lanes only)."""
     k = tier.capacity
     inputs = [[pair[0] for pair in train] for train in trains]
     outputs = [[pair[1] for pair in train] for train in trains]
@@ -197,7 +200,7 @@ def pad_train(trains: Sequence[tuple], tier: values.Tier):
 
     def stack(side):
         flat = [g for lane in side for g in (lane + [blank] * k)[:k]]
-        grid, ok = pad_grids(flat, tier)
+        grid, ok = pad_grids(flat, tier, [max(np.shape(g)) for g in flat])
         cells = grid.cells.reshape(len(side), k, tier.canvas, tier.canvas)
         empty = np.arange(k)[None, :] >= np.array([len(lane) for lane in side])[:, None]
         h = np.where(empty, 0, grid.h.reshape(len(side), k))
@@ -248,16 +251,17 @@ class PaddedLanes:
         """(grid, train or None, target or None, fits bool[len(order)]) for the lanes `order`."""
         order = np.asarray(order, np.int64)
         if tier not in self._grids:
-            self._grids[tier] = pad_grids([lane.grid for lane in self.lanes], tier)
+            self._grids[tier] = pad_grids([lane.grid for lane in self.lanes], tier, self.grid_side)
         grid, fits = self._take(self._grids[tier], order)
         train = target = None
         if uses_train:
-            train, train_fits = pad_train([self.lanes[i].train for i in order], tier)
-            fits = fits & train_fits
+            holdable = self.train_side[order] <= tier.canvas
+            train, train_fits = pad_train([self.lanes[i].train if ok else () for i, ok in zip(order, holdable)], tier)
+            fits = fits & train_fits & holdable
         if uses_target:
             if tier not in self._targets:
                 known = [lane.expected if lane.expected is not None else np.zeros((1, 1)) for lane in self.lanes]
-                self._targets[tier] = pad_grids(known, tier)
+                self._targets[tier] = pad_grids(known, tier, np.maximum(self.target_side, 1))
             target, target_fits = self._take(self._targets[tier], order)
             fits = fits & target_fits & self.has_target[order]
         return grid, train, target, fits

@@ -494,14 +494,14 @@ def test_lanes_left_to_the_reference_run_in_a_process_pool_with_the_same_results
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # an alarm in a gc callback
 @pytest.mark.parametrize("procs", [1, 2])
 def test_a_lane_past_the_reference_timeout_is_marked_and_the_others_finish(monkeypatch, procs):
-    """objects of a 600 x 600 upscale takes seconds on dsl_py (no tier holds it): with a limit
-    of 0.3 s its lanes end as TIMEOUT with no output, in this process or the pool, and the
-    other program's lanes, run after it, give the reference's values."""
+    """objects of a 600 x 600 or 900 x 900 upscale takes 0.7 s or more on dsl_py (no tier
+    holds it): with a limit of 0.1 s its lanes end as TIMEOUT with no output, in this process
+    or the pool, and the other program's lanes, run after it, give the reference's values."""
     monkeypatch.setattr(engine, "REFERENCE_POOL_MIN", 1)
-    programs = jaxbatt.load_programs("def solve_slow(I):\n    x1 = upscale(I, 200)\n    O = objects(x1, F, T, F)\n"
+    programs = jaxbatt.load_programs("def solve_slow(I):\n    x1 = upscale(I, 300)\n    O = objects(x1, F, T, F)\n"
                                      "    return O\n\ndef solve_fast(I):\n    O = vmirror(I)\n    return O\n")
     lanes = [engine.Lane(np.asarray(g, np.int8)) for g in ([[1, 2, 3], [4, 5, 6], [7, 8, 9]], [[1, 2], [3, 4]])]
-    config = engine.EngineConfig(force_reference=True, reference_procs=procs, reference_timeout=0.3)
+    config = engine.EngineConfig(force_reference=True, reference_procs=procs, reference_timeout=0.1)
     outcomes = engine.evaluate(programs.programs, lanes, config)
     assert outcomes["solve_slow"].paths == [engine.TIMEOUT] * 2 and outcomes["solve_slow"].outputs == [None] * 2
     assert outcomes["solve_fast"].paths == ["reference"] * 2
