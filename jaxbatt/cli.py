@@ -141,7 +141,7 @@ def cmd_run(args) -> int:
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
                                  cache_dir=args.cache_dir, failed_lines=args.failed_lines,
                                  memory_budget=budget, reference_procs=args.reference_procs,
-                                 reference_timeout=args.reference_timeout or None)
+                                 reference_timeout=args.reference_timeout or None, executor=args.executor)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -198,6 +198,10 @@ def main(argv=None) -> int:
     run.add_argument("--failed-lines", choices=("fail", "default"), default="fail",
                      help="a guarded batt line (try/except) that fails: fail what depends on it, "
                           "or take its type's default as card.py does")
+    run.add_argument("--executor", choices=engine.EXECUTORS, default="auto",
+                     help="steps: programs as data, on per-step kernels compiled once and shared "
+                          "by every program; programs: one compiled XLA program per group; auto: "
+                          "steps on one device (see the README)")
     args = parser.parse_args(argv)
     try:
         return cmd_run(args)

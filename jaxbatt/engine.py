@@ -25,13 +25,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt import executables
+from jaxbatt import executables, stepped
 from jaxbatt.codegen import emit
 from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
 from jaxbatt.dsl_jax import flags, values
 
 PATHS = ("jax", "jax-large", "reference")
+EXECUTORS = ("auto", "steps", "programs")
 TIMEOUT = "timeout"  # the path of a lane whose dsl_py evaluation ran past the time limit
 
 
@@ -102,12 +103,18 @@ class EngineConfig:
     # Seconds one lane may take on dsl_py (in the pool, or in this process when it is the
     # main thread); past it the lane's path is TIMEOUT and its output None. None: no limit.
     reference_timeout: Optional[float] = 60.0
+    # How a group runs: "steps" (programs as data: per-step kernels compiled once and
+    # shared by every program, stepped.py), "programs" (each group one jit(vmap) program,
+    # CompiledGroup), or "auto" (see choose_executor).
+    executor: str = "auto"
 
     def __post_init__(self):
         if self.tiers is None:
             self.tiers = default_tiers()
         if self.later_batch is None:
             self.later_batch = 32 if jax.default_backend() == "cpu" else 256
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"executor must be one of {EXECUTORS}, not {self.executor!r}")
         if self.failed_lines not in FAILED_LINES:
             raise ValueError(f"failed_lines must be one of {FAILED_LINES}, not {self.failed_lines!r}")
 
@@ -382,13 +389,22 @@ _compiled_groups = collections.OrderedDict()
 _compiled_groups_lock = threading.Lock()
 
 
+def choose_executor(config: EngineConfig) -> str:
+    """The executor of config.executor "auto": "steps" on one device, "programs" when the
+    batch is sharded over several (the kernels run on one device)."""
+    if config.executor != "auto":
+        return config.executor
+    return "programs" if len(jax.devices()) > 1 else "steps"
+
+
 def _compiled_group(key, group, tier, config, defaults, map_chunk):
     with _compiled_groups_lock:
         if key in _compiled_groups:
             _compiled_groups.move_to_end(key)
         else:
             budget = (config.memory_budget or default_memory_budget()) // _threads(config)
-            _compiled_groups[key] = CompiledGroup(group, tier, config.cache_dir, defaults, budget, map_chunk)
+            kind = CompiledGroup if choose_executor(config) == "programs" else stepped.SteppedGroup
+            _compiled_groups[key] = kind(group, tier, config.cache_dir, defaults, budget, map_chunk)
             live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
             for old in live[:-MAX_COMPILED_GROUPS]:
                 del _compiled_groups[old]
@@ -645,7 +661,7 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     compile or call (remembered for the group, tier and map_chunk)."""
     tier = config.tiers[tier_index]
     defaults = config.failed_lines == "default"
-    key = (tuple(group), tier, config.cache_dir, defaults, map_chunk)
+    key = (tuple(group), tier, config.cache_dir, defaults, map_chunk, choose_executor(config))
     try:
         compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
         if isinstance(compiled, Exception):

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import os
 import pickle
+import threading
 
 import jax
 from jax.experimental import serialize_executable
@@ -19,6 +20,7 @@ from jax.experimental import serialize_executable
 import jaxbatt
 
 _PACKAGES = ("dsl_jax", "codegen")
+_MODULES = ("kernels.py",)  # what runs inside a step kernel besides those packages
 
 
 @functools.lru_cache(maxsize=None)
@@ -32,6 +34,9 @@ def code_version() -> str:
             if name.endswith(".py"):
                 with open(os.path.join(folder, name), "rb") as handle:
                     digest.update(name.encode() + handle.read())
+    for name in _MODULES:
+        with open(os.path.join(root, name), "rb") as handle:
+            digest.update(name.encode() + handle.read())
     import jaxlib
     digest.update(f"{jax.__version__} {jaxlib.__version__}".encode())
     return digest.hexdigest()
@@ -48,23 +53,27 @@ def _path(folder: str, name: str) -> str:
     return os.path.join(folder, "executables", f"{name}.pkl")
 
 
-def load(folder: str, name: str):
-    """The cached executable, or None (absent or unreadable)."""
+def load(folder: str, name: str, with_meta: bool = False):
+    """The cached executable, or None (absent or unreadable); with_meta: (executable or
+    None, the dict stored with it), or None."""
     path = _path(folder, name)
     if not os.path.exists(path):
         return None
     try:
         with open(path, "rb") as handle:
-            payload, in_tree, out_tree = pickle.load(handle)
-        return serialize_executable.deserialize_and_load(payload, in_tree, out_tree)
+            payload, meta = pickle.load(handle)
+        executable = None if payload is None else serialize_executable.deserialize_and_load(*payload)
     except Exception:  # a stale or truncated entry: compile again and overwrite it
         return None
+    return (executable, meta) if with_meta else executable
 
 
-def store(folder: str, name: str, compiled) -> None:
+def store(folder: str, name: str, compiled, meta: dict = None) -> None:
+    """Stores `compiled` (may be None where `meta` says all) and `meta` under `name`."""
     path = _path(folder, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
+    temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    payload = None if compiled is None else serialize_executable.serialize(compiled)
     with open(temporary, "wb") as handle:
-        pickle.dump(serialize_executable.serialize(compiled), handle)
+        pickle.dump((payload, meta or {}), handle)
     os.replace(temporary, path)

@@ -1,0 +1,243 @@
+"""Step kernels: one DSL call, jit(vmap)-compiled once per key, kept in memory and on disk.
+
+A kernel computes one program step over a batch of lanes: the step's callee applied to its
+arguments, with the deferred values it reads (callables, static tuples of callables:
+values that are no arrays) rebuilt inside it. Its key is a `Recipe` (the step and those
+deferred steps, with constants and primitive names in place and array inputs as numbered
+slots), the forms of its slots (pytree structure, shapes, dtypes), the tier, the batch size
+and the map chunk. Programs that differ in anything else (names, order, other lines) share
+kernels, so a search that mutates programs keeps reusing the kernels it has compiled.
+
+Kinds of kernel (decided by tracing the recipe once, then kept with it):
+- VALUE: returns (value, ok, exact, clipped) batched, clipped = values.clipped_in(value);
+- DEFERRED: the step's value is no array (a callable ...): nothing is computed but its
+  flags, which are either known while tracing (`static_flags`) or computed by the kernel
+  (returns (ok, exact)).
+
+The executable of each key is stored with its kind in the executable cache (executables.py),
+so a new process loads it without tracing; at most MAX_KERNELS stay in memory.
+"""
+import collections
+import dataclasses
+import threading
+import time
+from typing import Any, Optional, Tuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxbatt import executables
+from jaxbatt.codegen import emit
+from jaxbatt.dsl_jax import flags, values
+
+VALUE = "value"
+DEFERRED = "deferred"
+TRACE_ERROR = "trace error"  # kept on disk too: a recipe that does not trace is not traced again
+
+# An argument of a recipe step: ("slot", k) the k-th array input, ("local", j) the value of
+# the recipe's j-th step, ("const", v) a literal, ("prim", name) a dsl_jax name.
+Ref = Tuple[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """The calls a kernel makes, in program order; the last one is the kernel's step (its
+    `default`, with failed lines defaulted, is its ir.failure_default), the others rebuild
+    deferred values it reads (each once, so closures keep their identity and rank)."""
+
+    calls: Tuple[Tuple[Ref, Tuple[Ref, ...]], ...]  # (callee, arguments) per call
+    default: Optional[str] = None  # repr of the failure default; None: failures fail
+
+
+def _literal(value):
+    if isinstance(value, tuple) and len(value) == 2:
+        return np.asarray(value, np.int32)  # an IntegerTuple
+    return value
+
+
+def _evaluate(recipe: Recipe, slots):
+    """(value, ok, exact) of the recipe's step on the slot values (under a trace)."""
+    import jaxbatt.dsl_jax as dsl
+
+    local = []
+
+    def resolve(ref):
+        kind, x = ref
+        if kind == "slot":
+            return slots[x]
+        if kind == "local":
+            return local[x]
+        if kind == "const":
+            return _literal(x)
+        return getattr(dsl, x)
+
+    for callee, args in recipe.calls[:-1]:
+        # A deferred value's own flags are its step's (kept apart): discarded here.
+        local.append(flags.collect_step(resolve(callee), *map(resolve, args))[0])
+    callee, args = recipe.calls[-1]
+    value, ok, exact = flags.collect_step(resolve(callee), *map(resolve, args))
+    if recipe.default is not None:
+        value, ok, exact = emit.defaulted(value, ok, exact, eval(recipe.default))
+    return value, ok, exact
+
+
+def is_deferred(value) -> bool:
+    """A value that is no pytree of arrays: a callable, Functions, MappedClosures, or a
+    Python tuple holding one."""
+    if isinstance(value, (values.Functions, values.MappedClosures)):
+        return True
+    if isinstance(value, tuple):
+        return any(is_deferred(v) for v in value)
+    return callable(value) and not isinstance(value, (values.Grid, values.Indices, values.Object,
+                                                       values.Container))
+
+
+def form(value) -> tuple:
+    """The form of a batched value: pytree structure (node classes and static fields
+    included), leaf shapes without the batch axis, dtypes."""
+    leaves, tree = jax.tree_util.tree_flatten(value)
+    return str(tree), tuple((tuple(np.shape(x)[1:]), str(np.asarray(x).dtype) if not hasattr(x, "dtype")
+                             else str(x.dtype)) for x in leaves)
+
+
+@dataclasses.dataclass
+class Kernel:
+    kind: str  # VALUE or DEFERRED
+    executable: Any = None  # jax Compiled (None: a DEFERRED kernel with static flags)
+    static_flags: Optional[Tuple[bool, bool]] = None  # DEFERRED: (ok, exact) known while tracing
+    loaded: bool = False  # came from the disk cache and has not run yet
+    bytes_needed: Optional[int] = None  # XLA's estimate for one call (None: not reported)
+
+
+class KernelTraceError(Exception):
+    """A recipe that does not trace (the program goes on to the next tier / dsl_py)."""
+
+
+def _bytes_needed(executable) -> Optional[int]:
+    try:
+        m = executable.memory_analysis()
+        return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
+    except Exception:  # a backend without the estimate
+        return None
+
+
+def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], seen: dict):
+    """The per-lane function of a recipe; `seen` records what the trace found out."""
+    def lane(*slots):
+        with values.use_tier(tier), flags.chunked_maps(map_chunk):
+            value, ok, exact = _evaluate(recipe, slots)
+            if is_deferred(value):
+                seen["kind"] = DEFERRED
+                concrete = not isinstance(ok, jax.core.Tracer) and not isinstance(exact, jax.core.Tracer)
+                seen["static"] = (bool(ok), bool(exact)) if concrete else None
+                return jnp.asarray(ok), jnp.asarray(exact)
+            seen["kind"] = VALUE
+            return value, jnp.asarray(ok), jnp.asarray(exact), jnp.asarray(values.clipped_in(value))
+    return lane
+
+
+def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
+    """Traces and compiles a recipe for `size` lanes of the batched `slots`."""
+    seen = {}
+    fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), axis_size=size))
+    try:
+        lowered = fn.lower(*slots)
+    except Exception as error:
+        raise KernelTraceError(f"{type(error).__name__}: {error}") from None
+    if seen["kind"] == DEFERRED and seen["static"] is not None:
+        return Kernel(DEFERRED, static_flags=seen["static"])
+    executable = lowered.compile()
+    return Kernel(seen["kind"], executable, bytes_needed=_bytes_needed(executable))
+
+
+def _store(cache_dir, name, kernel: Kernel):
+    executables.store(cache_dir, name, kernel.executable, meta={
+        "kind": kernel.kind, "static_flags": kernel.static_flags, "bytes_needed": kernel.bytes_needed})
+
+
+class KernelCache:
+    """Kernels by key, in memory (the MAX_KERNELS used last) and in the executable cache.
+
+    Thread-safe: a key is compiled once however many threads ask for it."""
+
+    MAX_KERNELS = 4096
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.kernels = collections.OrderedDict()  # name -> Kernel, or the KernelTraceError
+        self.building = {}  # name -> Lock held while one thread builds it
+        self.compile_seconds = 0.0  # traced and compiled here (all threads)
+        self.compiled = 0
+        self.loaded = 0  # from the disk cache
+
+    def clear(self):
+        with self.lock:
+            self.kernels.clear()
+
+    def get(self, cache_dir: str, recipe: Recipe, forms: tuple, tier: values.Tier, size: int,
+            map_chunk: Optional[int], slots) -> Tuple[Kernel, float]:
+        """(the kernel, seconds this call spent tracing and compiling it). Raises
+        KernelTraceError for a recipe that does not trace (remembered)."""
+        name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
+        with self.lock:
+            kernel = self.kernels.get(name)
+            if kernel is not None:
+                self.kernels.move_to_end(name)
+            else:
+                building = self.building.setdefault(name, threading.Lock())
+        if kernel is None:
+            with building:
+                kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots)
+        else:
+            seconds = 0.0
+        if isinstance(kernel, KernelTraceError):
+            raise kernel
+        return kernel, seconds
+
+    def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots):
+        with self.lock:
+            if name in self.kernels:  # another thread built it meanwhile
+                return self.kernels[name], 0.0
+        start = time.perf_counter()
+        entry = executables.load(cache_dir, name, with_meta=True)
+        if entry is not None:
+            executable, meta = entry
+            if meta["kind"] == TRACE_ERROR:
+                kernel = KernelTraceError(meta["message"])
+            else:
+                kernel = Kernel(meta["kind"], executable, meta.get("static_flags"), loaded=executable is not None,
+                                bytes_needed=meta.get("bytes_needed"))
+            seconds = 0.0
+            with self.lock:
+                self.loaded += 1
+        else:
+            try:
+                kernel = _build(recipe, tier, size, map_chunk, slots)
+                _store(cache_dir, name, kernel)
+            except KernelTraceError as error:
+                kernel = error
+                executables.store(cache_dir, name, None, meta={"kind": TRACE_ERROR, "message": str(error)})
+            seconds = time.perf_counter() - start
+            with self.lock:
+                self.compile_seconds += seconds
+                self.compiled += 1
+        with self.lock:
+            self.kernels[name] = kernel
+            self.building.pop(name, None)
+            while len(self.kernels) > self.MAX_KERNELS:
+                self.kernels.popitem(last=False)
+        return kernel, seconds
+
+    def rebuild(self, cache_dir, recipe, forms, tier, size, map_chunk, slots) -> Kernel:
+        """A fresh compile of a kernel whose cached executable failed to run here (XLA:CPU
+        can fail to resolve a loaded executable's functions); replaces the cached one."""
+        name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
+        kernel = _build(recipe, tier, size, map_chunk, slots)
+        _store(cache_dir, name, kernel)
+        with self.lock:
+            self.kernels[name] = kernel
+        return kernel
+
+
+KERNELS = KernelCache()

@@ -1,0 +1,273 @@
+"""Programs as data: a program group runs step by step on shared, precompiled kernels.
+
+Data flow of one call (a group of programs, lanes padded at one tier, a batch of B lanes):
+
+    programs (IR after rewrite.fuse)
+      -> lower (once per group): steps in program order, steps common to several programs
+         (same callee on the same arguments) once; registers 0, 1, 2 = I, S, C
+      -> per step: a kernels.Recipe (the step, with the deferred values it reads inlined)
+         and the forms of its array inputs pick a kernel from kernels.KERNELS (compiled
+         once per key, in memory and on disk, shared by every program and group)
+      -> registers hold batched values on the device (value, ok, exact, clipped), or
+         Deferred (a callable ... rebuilt inside the kernels that read it, its flags kept);
+         a register is dropped after its last reader
+      -> per program, on the host: flags of its steps in program order
+         (emit.program_flags' rule), not exact where the output holds a clipped patch or is
+         no array; outputs fetched to numpy
+
+The plan of a group at one batch size (which kernel each step runs, on which registers) is
+kept, so later calls only run kernels. Nothing is traced for a step whose kernel exists: a
+new program made of known steps compiles nothing. `SteppedGroup` has CompiledGroup's
+interface (engine.py picks one or the other, see EngineConfig.executor): lanes, tiers,
+memory budget and the fallback to dsl_py are the engine's.
+"""
+import dataclasses
+import time
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import jax
+import numpy as np
+
+from jaxbatt import kernels
+from jaxbatt.codegen import rewrite
+from jaxbatt.codegen.ir import INPUTS, Const, Program, Ref, failure_default
+from jaxbatt.dsl_jax import values
+from jaxbatt.kernels import DEFERRED, KERNELS, Recipe
+
+
+# Batches are padded to a power of two of at least this many lanes (each size is a kernel).
+MIN_BATCH = 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    """A lowered step: callee and arguments as registers (int), constants (Const) or
+    dsl_jax names (str)."""
+
+    callee: object
+    args: tuple
+    default: Optional[str]  # repr of its failure default when failed lines take defaults
+
+
+@dataclasses.dataclass(frozen=True)
+class LoweredProgram:
+    name: str
+    steps: Tuple[int, ...]  # registers of its steps, in program order (their flags decide)
+    output: int  # the register of its output
+
+
+def lower(programs: Sequence[Program], defaults: bool) -> Tuple[List[Step], List[LoweredProgram]]:
+    """The group's steps (register len(INPUTS) + i is steps[i]) and its programs."""
+    steps: List[Step] = []
+    shared: Dict[Step, int] = {}
+    lowered = []
+    for program in programs:
+        program = rewrite.fuse(program)
+        local = {name: i for i, name in enumerate(INPUTS)}
+
+        def operand(arg):
+            if isinstance(arg, Const):
+                return arg
+            return local.get(arg.name, arg.name)
+
+        registers = []
+        for step in program.steps:
+            default = repr(failure_default(step.func.name)) if defaults and step.guarded else None
+            lowered_step = Step(operand(step.func), tuple(operand(a) for a in step.args), default)
+            if lowered_step not in shared:
+                shared[lowered_step] = len(INPUTS) + len(steps)
+                steps.append(lowered_step)
+            local[step.target] = shared[lowered_step]
+            registers.append(shared[lowered_step])
+        (_, source), = program.outputs
+        lowered.append(LoweredProgram(program.name, tuple(registers), operand(Ref(source))))
+    return steps, lowered
+
+
+@dataclasses.dataclass
+class Deferred:
+    """A register whose value is no array: rebuilt by the kernels that read it."""
+
+    register: int
+
+
+@dataclasses.dataclass
+class _Planned:
+    """One step of a plan: its kernel, the registers of its slots."""
+
+    recipe: Recipe
+    forms: tuple
+    slots: Tuple[int, ...]
+    size: int  # lanes per call
+    kernel: kernels.Kernel
+
+
+class SteppedGroup:
+    """A program group run step by step on kernels (CompiledGroup's interface)."""
+
+    def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
+                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None):
+        from jaxbatt.codegen import emit
+        from jaxbatt.engine import default_memory_budget
+
+        self.programs = list(programs)
+        self.tier = tier
+        self.map_chunk = map_chunk
+        self.memory_budget = memory_budget or default_memory_budget()
+        self.max_lanes = None
+        self.cache_dir = cache_dir or emit.default_cache_dir()
+        self.steps, self.lowered = lower(self.programs, defaults)
+        self.uses_train = any(p.uses("S") for p in self.programs)
+        self.uses_target = any(p.uses("C") for p in self.programs)
+        self.plans: Dict[int, List[_Planned]] = {}  # batch size -> plan
+        self.compile_seconds = 0.0
+        self.run_seconds = 0.0
+        self.dropped_after: Dict[int, List[List[int]]] = {}  # batch size -> per step, registers
+        self.outputs = {p.output for p in self.lowered}
+
+    def __call__(self, lanes, indices: Sequence[int], min_batch: int):
+        """(outputs {program: (value, ok, exact)} batched as numpy, which lanes fit)."""
+        from jaxbatt.engine import _bucket
+
+        n = len(indices)
+        size = _bucket(n, max(min_batch, MIN_BATCH))
+        order = list(indices) + [indices[0]] * (size - n)
+        grid, train, target, fits = lanes.gather(self.tier, order, self.uses_train, self.uses_target)
+        registers = dict(enumerate(jax.device_put((grid, train, target))))
+        start = time.perf_counter()
+        plan = self.plans.get(size)
+        if plan is None:
+            self._plan(size, registers)  # runs each step as it plans it
+        else:
+            for i, planned in enumerate(plan):
+                self._step(i, planned, registers, self.dropped_after[size][i])
+        flags = {r: (True, True) for r in range(len(INPUTS))}
+        for r in range(len(INPUTS), len(INPUTS) + len(self.steps)):
+            flags[r] = registers.pop(("flags", r))
+        out = self._results(registers, flags, size)
+        self.run_seconds += time.perf_counter() - start
+        return out, fits[:n]
+
+    # ------------------------------------------------------------------ planning
+
+    def _recipe(self, i: int, registers) -> Tuple[Recipe, Tuple[int, ...]]:
+        """The recipe of step i and the registers of its slots, given which registers hold
+        Deferred values (their steps are inlined, each once, in program order)."""
+        inlined = set()
+
+        def visit(operand):
+            if isinstance(operand, int) and isinstance(registers.get(operand), Deferred) and operand not in inlined:
+                inlined.add(operand)
+                step = self.steps[operand - len(INPUTS)]
+                for o in (step.callee,) + step.args:
+                    visit(o)
+
+        step = self.steps[i]
+        for operand in (step.callee,) + step.args:
+            visit(operand)
+        slots, local = {}, {}
+
+        def ref(operand):
+            if isinstance(operand, Const):
+                return ("const", operand.value)
+            if isinstance(operand, str):
+                return ("prim", operand)
+            if operand in local:
+                return ("local", local[operand])
+            return ("slot", slots.setdefault(operand, len(slots)))
+
+        calls = []
+        for register in sorted(inlined):
+            inner = self.steps[register - len(INPUTS)]
+            calls.append((ref(inner.callee), tuple(ref(a) for a in inner.args)))
+            local[register] = len(calls) - 1
+        calls.append((ref(step.callee), tuple(ref(a) for a in step.args)))
+        return Recipe(tuple(calls), step.default), tuple(slots)
+
+    def _plan(self, size: int, registers) -> List[_Planned]:
+        """Finds (loads or compiles) the kernel of every step at this batch size, running
+        each step as it goes (the forms of later steps' inputs come from earlier outputs)."""
+        plan = []
+        for i in range(len(self.steps)):
+            recipe, slots = self._recipe(i, registers)
+            arrays = [registers[r] for r in slots]
+            forms = tuple(kernels.form(a) for a in arrays)
+            kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays)
+            self.compile_seconds += seconds
+            self._check_memory(kernel, size)
+            planned = _Planned(recipe, forms, slots, size, kernel)
+            self._step(i, planned, registers, ())
+            plan.append(planned)
+        # Later calls drop a register after the last kernel that reads it (outputs stay).
+        last = {r: i for i, planned in enumerate(plan) for r in planned.slots}
+        dropped = [[] for _ in plan]
+        for register, i in last.items():
+            if register not in self.outputs:
+                dropped[i].append(register)
+        self.plans[size], self.dropped_after[size] = plan, dropped
+        return plan
+
+    def _check_memory(self, kernel, size):
+        from jaxbatt.engine import OverMemoryBudget
+
+        if kernel.bytes_needed is not None and kernel.bytes_needed > self.memory_budget:
+            per_lane = kernel.bytes_needed / size
+            lanes = 0 if per_lane > self.memory_budget else 1 << int(np.log2(self.memory_budget / per_lane))
+            self.max_lanes = min(lanes, size // 2)
+            raise OverMemoryBudget(per_lane, self.max_lanes)
+
+    # ------------------------------------------------------------------ running
+
+    def _step(self, i, planned: _Planned, registers, dropped):
+        register = len(INPUTS) + i
+        kernel = planned.kernel
+        arrays = [registers[r] for r in planned.slots]
+        if kernel.kind == DEFERRED:
+            registers[register] = Deferred(register)
+            registers[("flags", register)] = kernel.static_flags or self._execute(planned, arrays)
+        else:
+            value, ok, exact, clipped = self._execute(planned, arrays)
+            registers[register] = value
+            registers[("flags", register)] = (ok, exact)
+            registers[("clipped", register)] = clipped
+        for register in dropped:
+            registers.pop(register, None)
+
+    def _execute(self, planned: _Planned, arrays):
+        kernel = planned.kernel
+        try:
+            out = kernel.executable(*arrays)
+            if kernel.loaded:  # its errors surface here, not in a later step (dispatch is asynchronous)
+                jax.block_until_ready(out)
+        except Exception:
+            if not kernel.loaded:
+                raise
+            kernel = planned.kernel = KERNELS.rebuild(self.cache_dir, planned.recipe, planned.forms, self.tier,
+                                                      planned.size, self.map_chunk, arrays)
+            out = kernel.executable(*arrays)
+        kernel.loaded = False
+        return out
+
+    def _results(self, registers, flags, size) -> Dict[str, tuple]:
+        """{program: (value, ok, exact)} on the host: a program's flags from its steps' in
+        program order (the first step not ok and exact decides), not exact where its output
+        holds a clipped patch or is no array."""
+        wanted = {}
+        for program in self.lowered:
+            value = registers.get(program.output)
+            clipped = registers.get(("clipped", program.output), False)
+            wanted[program.name] = (None if isinstance(value, Deferred) else value, clipped,
+                                    [flags[r] for r in program.steps])
+        fetched = jax.device_get(wanted)
+        out = {}
+        for program in self.lowered:
+            value, clipped, step_flags = fetched[program.name]
+            reached, exact = np.ones(size, bool), np.ones(size, bool)
+            for ok, ex in step_flags:
+                exact = exact & (~reached | ex)
+                reached = reached & ok & ex
+            exact = exact & ~np.asarray(clipped)
+            if value is None:  # a callable as the output: no padded form (the reference runs it)
+                value, exact = np.zeros(size, np.int32), np.zeros(size, bool)
+            out[program.name] = (value, reached, exact)
+        return out
