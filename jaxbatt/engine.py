@@ -137,8 +137,9 @@ def enable_compilation_cache(cache_dir: Optional[str] = None):
 
 
 def clear_compiled():
-    """Forgets compiled groups in this process (the persistent cache stays)."""
+    """Forgets compiled groups and step kernels in this process (the persistent cache stays)."""
     _compiled_groups.clear()
+    stepped.KERNELS.clear()
     jax.clear_caches()
 
 

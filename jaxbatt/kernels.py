@@ -165,7 +165,7 @@ class KernelCache:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.kernels = collections.OrderedDict()  # name -> Kernel, or the KernelTraceError
+        self.kernels = collections.OrderedDict()  # (cache dir, name) -> Kernel, or the KernelTraceError
         self.building = {}  # name -> Lock held while one thread builds it
         self.compile_seconds = 0.0  # traced and compiled here (all threads)
         self.compiled = 0
@@ -181,9 +181,9 @@ class KernelCache:
         KernelTraceError for a recipe that does not trace (remembered)."""
         name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
         with self.lock:
-            kernel = self.kernels.get(name)
+            kernel = self.kernels.get((cache_dir, name))
             if kernel is not None:
-                self.kernels.move_to_end(name)
+                self.kernels.move_to_end((cache_dir, name))
             else:
                 building = self.building.setdefault(name, threading.Lock())
         if kernel is None:
@@ -197,8 +197,8 @@ class KernelCache:
 
     def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots):
         with self.lock:
-            if name in self.kernels:  # another thread built it meanwhile
-                return self.kernels[name], 0.0
+            if (cache_dir, name) in self.kernels:  # another thread built it meanwhile
+                return self.kernels[cache_dir, name], 0.0
         start = time.perf_counter()
         entry = executables.load(cache_dir, name, with_meta=True)
         if entry is not None:
@@ -223,7 +223,7 @@ class KernelCache:
                 self.compile_seconds += seconds
                 self.compiled += 1
         with self.lock:
-            self.kernels[name] = kernel
+            self.kernels[cache_dir, name] = kernel
             self.building.pop(name, None)
             while len(self.kernels) > self.MAX_KERNELS:
                 self.kernels.popitem(last=False)
@@ -236,7 +236,7 @@ class KernelCache:
         kernel = _build(recipe, tier, size, map_chunk, slots)
         _store(cache_dir, name, kernel)
         with self.lock:
-            self.kernels[name] = kernel
+            self.kernels[cache_dir, name] = kernel
         return kernel
 
 

@@ -122,7 +122,7 @@ def test_a_program_that_fails_at_one_tier_goes_on_to_the_next(arc1, solvers, mon
             super().__init__(group, tier, *args, **kwargs)
 
     monkeypatch.setattr(engine, "CompiledGroup", FailingAtTiny)
-    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path))
+    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path), executor="programs")
     outcomes = engine.evaluate(programs, lanes, config)
     _assert_engine_equals_reference(programs, lanes, outcomes)
     for outcome in outcomes.values():
@@ -149,7 +149,8 @@ def test_later_tiers_run_each_program_alone_on_its_own_lanes(arc1, solvers, tmp_
     by_name = {p.name: p for p in solvers.programs}
     # Grows a 3x3 grid to 9x9 and 10x10 grids past the tiny canvas; keeps the grid's size.
     programs = [by_name["solve_007bbfb7"], by_name["solve_0d3d703e"]]
-    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path), later_batch=8)
+    config = engine.EngineConfig(tiers=(values.TINY, values.SMALL), cache_dir=str(tmp_path), later_batch=8,
+                                 executor="programs")
     outcomes = engine.evaluate(programs, lanes, config)
     _assert_engine_equals_reference(programs, lanes, outcomes)
     compiled = {(tuple(p.name for p in key[0]), key[1].name): group
@@ -180,7 +181,7 @@ def test_compiled_groups_are_let_go_when_memory_mappings_run_short(arc1, solvers
     engine.clear_compiled()
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
     programs = solvers.programs[:3]
-    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(group_size=1, threads=1))
+    outcomes = engine.evaluate(programs, lanes, engine.EngineConfig(group_size=1, threads=1, executor="programs"))
     _assert_engine_equals_reference(programs, lanes, outcomes)
     live = [g for g in engine._compiled_groups.values() if isinstance(g, engine.CompiledGroup)]
     assert len(live) == 1
@@ -371,7 +372,7 @@ def test_an_executable_from_the_cache_that_cannot_run_is_compiled_again(arc1, so
     from jaxbatt import executables
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
     programs = solvers.programs[:2]
-    config = engine.EngineConfig(cache_dir=str(tmp_path), tiers=(values.SMALL,))
+    config = engine.EngineConfig(cache_dir=str(tmp_path), tiers=(values.SMALL,), executor="programs")
     cold = engine.evaluate(programs, lanes, config)
     engine.clear_compiled()
 

@@ -1,0 +1,133 @@
+"""The stepped executor (programs as data): grouping, kernel reuse, persistence, per-lane flags."""
+import jaxbatt
+from jaxbatt import engine, kernels, stepped
+from jaxbatt.dsl_jax import values
+from tests.test_engine import _assert_engine_equals_reference, _lanes, arc1  # noqa: F401
+
+SHARED = (
+    "def solve_big_objects(I):\n"
+    "    x1 = objects(I, T, F, T)\n"
+    "    x2 = sizefilter(x1, TWO)\n"
+    "    x3 = merge(x2)\n"
+    "    O = fill(I, EIGHT, x3)\n"
+    "    return O\n"
+)
+
+
+def _programs(text):
+    return jaxbatt.load_programs(text).programs
+
+
+def _steps(**kwargs):
+    return engine.EngineConfig(executor="steps", tiers=(values.SMALL,), **kwargs)
+
+
+def test_programs_sharing_steps_lower_them_once_and_match_the_reference(arc1, tmp_path):
+    programs = _programs(
+        "def solve_a(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = size(x1)\n"
+        "    O = add(x2, ONE)\n"
+        "    return O\n"
+        "\n"
+        "def solve_b(I):\n"
+        "    y1 = objects(I, T, F, T)\n"
+        "    y2 = sizefilter(y1, ONE)\n"
+        "    O = size(y2)\n"
+        "    return O\n")
+    steps, lowered = stepped.lower(programs, defaults=False)
+    assert len(steps) == 5  # objects once; size, add; sizefilter, size
+    assert lowered[0].steps[0] == lowered[1].steps[0]
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    outcomes = engine.evaluate(programs, lanes, _steps(cache_dir=str(tmp_path)))
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert all(path == "jax" for o in outcomes.values() for path in o.paths)
+
+
+def test_programs_on_different_lanes_and_a_lane_failing_at_one_step(arc1, tmp_path):
+    programs = _programs(
+        "def solve_corner(I):\n"
+        "    x1 = crop(I, ORIGIN, THREE_BY_THREE)\n"
+        "    x2 = asindices(x1)\n"
+        "    x3 = objects(I, T, F, T)\n"
+        "    x4 = sizefilter(x3, FOUR)\n"
+        "    x5 = first(x4)\n"
+        "    O = fill(I, FIVE, x5)\n"
+        "    return O\n"
+        "\n"
+        "def solve_mirror(I):\n"
+        "    O = hmirror(I)\n"
+        "    return O\n")
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:6]])
+    lanes_of = {"solve_corner": range(0, len(lanes), 2), "solve_mirror": range(1, len(lanes), 2)}
+    outcomes = engine.evaluate(programs, lanes, _steps(cache_dir=str(tmp_path)), lanes_of=lanes_of)
+    corner = outcomes["solve_corner"]
+    # Lanes without an object of four cells fail at `first` (the reference raises); the others go on.
+    failing = [b for b in lanes_of["solve_corner"] if corner.outputs[b] is None]
+    assert failing and len(failing) < len(lanes_of["solve_corner"])
+    assert all(corner.paths[b] == "jax" for b in lanes_of["solve_corner"])
+    for name, chosen in lanes_of.items():
+        program = next(p for p in programs if p.name == name)
+        picked = [lanes[b] for b in chosen]
+        _assert_engine_equals_reference([program], picked, {name: engine.Outcome(
+            [outcomes[name].outputs[b] for b in chosen], [outcomes[name].paths[b] for b in chosen])})
+        assert all(outcomes[name].outputs[b] is None for b in range(len(lanes)) if b not in chosen)
+
+
+def test_a_new_program_of_known_steps_compiles_nothing(arc1, tmp_path):
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    config = _steps(cache_dir=str(tmp_path))
+    first = _programs(SHARED)
+    engine.evaluate(first, lanes, config)
+    compiled = kernels.KERNELS.compiled
+    # Other names, another order of independent lines, an unused line of a known kernel.
+    mutant = _programs(
+        "def solve_renamed(I):\n"
+        "    a = objects(I, T, F, T)\n"
+        "    b = sizefilter(a, TWO)\n"
+        "    unused = objects(I, T, F, T)\n"
+        "    c = merge(b)\n"
+        "    O = fill(I, EIGHT, c)\n"
+        "    return O\n")
+    outcomes = engine.evaluate(mutant, lanes, config)
+    assert kernels.KERNELS.compiled == compiled
+    _assert_engine_equals_reference(mutant, lanes, outcomes)
+
+
+def test_kernels_persist_across_processes(arc1, tmp_path):
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:2]])
+    programs = _programs(SHARED.replace("TWO", "THREE"))
+    config = _steps(cache_dir=str(tmp_path))
+    cold = engine.evaluate(programs, lanes, config)
+    assert (tmp_path / "executables").is_dir() and any((tmp_path / "executables").iterdir())
+    engine.clear_compiled()  # forgets the kernels in memory, as a new process would
+    compiled, loaded = kernels.KERNELS.compiled, kernels.KERNELS.loaded
+    warm = engine.evaluate(programs, lanes, config)
+    assert kernels.KERNELS.compiled == compiled and kernels.KERNELS.loaded > loaded
+    assert warm["solve_big_objects"].outputs[0].tolist() == cold["solve_big_objects"].outputs[0].tolist()
+    _assert_engine_equals_reference(programs, lanes, warm)
+
+
+def test_callables_are_rebuilt_inside_the_kernels_that_read_them(arc1, tmp_path):
+    programs = _programs(
+        "def solve_shifted(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = rbind(shift, RIGHT)\n"
+        "    x3 = compose(x2, normalize)\n"
+        "    x4 = apply(x3, x1)\n"
+        "    x5 = power(hmirror, TWO)\n"
+        "    x6 = x5(I)\n"
+        "    x7 = merge(x4)\n"
+        "    O = paint(x6, x7)\n"
+        "    return O\n"
+        "\n"
+        "def solve_power_zero(I):\n"
+        "    x1 = power(hmirror, ZERO)\n"
+        "    O = x1(I)\n"
+        "    return O\n")
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
+    outcomes = engine.evaluate(programs, lanes, _steps(cache_dir=str(tmp_path)))
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert all(path == "jax" for path in outcomes["solve_shifted"].paths)
+    # power(f, 0) raises on the reference: its flags (a deferred step's) fail the lanes.
+    assert all(o is None for o in outcomes["solve_power_zero"].outputs)
