@@ -37,6 +37,9 @@ timeout "${BENCH_SECONDS:-360}" python3 benchmarks/bench_battery.py --dataset ar
   --output_dir "$OUT_DIR" 2>&1 | grep -v "slow_operation_alarm\|onstant.folding\|file a bug\|^\*\*\*\|^  %\|^$" \
   | tee "$OUT_DIR/bench.log"
 bench_rc=$?
+# The search benchmark at a GPU size: new candidates every round, compile included.
+timeout "${SEARCH_SECONDS:-240}" python3 benchmarks/bench_search.py --tasks 32 --population 32 --rounds 5 \
+  --reference_procs "$(nproc)" 2>&1 | grep -v "slow_operation_alarm\|^$" | tee "$OUT_DIR/search.log"
 bench_end=$(date +%s)
 
 # Several test processes share the GPU: no preallocation.
@@ -51,3 +54,4 @@ echo "== jaxbatt GPU check: benchmark $(( bench_end - start )) s, tests $(( end 
 printf '%-34s %s\n' "correctness suite (rc $tests_rc)" "${tests_line:-no summary (see tests.log)}"
 grep -E "^(reference|jaxbatt evaluations|ratio|cold|warm compile|run time|peak|lanes|tiers|threads|programs|  solve|lane mismatches)" "$OUT_DIR/bench.log" | sed "s/^/  /"
 grep -E "^speedup_vs_reference" "$OUT_DIR/bench.log" || echo "benchmark rc $bench_rc (see $OUT_DIR/bench.log)"
+grep -E "^(round|jaxbatt|reference|speedup_vs_reference)" "$OUT_DIR/search.log" | sed "s/^/  search: /"
