@@ -663,7 +663,7 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     compile or call (remembered for the group, tier and map_chunk)."""
     tier = config.tiers[tier_index]
     defaults = config.failed_lines == "default"
-    key = (tuple(group), tier, config.cache_dir, defaults, map_chunk, choose_executor(config))
+    key = (tuple(group), tier, config.cache_dir, defaults, choose_executor(config), map_chunk)
     try:
         compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
         if isinstance(compiled, Exception):
