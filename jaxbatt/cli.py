@@ -201,7 +201,7 @@ def main(argv=None) -> int:
     run.add_argument("--executor", choices=engine.EXECUTORS, default="auto",
                      help="steps: programs as data, on per-step kernels compiled once and shared "
                           "by every program; programs: one compiled XLA program per group; auto: "
-                          "steps on one device (see the README)")
+                          "programs for now (see the README)")
     args = parser.parse_args(argv)
     try:
         return cmd_run(args)

@@ -296,12 +296,15 @@ class OverMemoryBudget(Exception):
         self.lanes = lanes
 
 
-def _bytes_needed(executable) -> Optional[int]:
-    try:
-        m = executable.memory_analysis()
-        return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
-    except Exception:  # a backend without the estimate: no check
-        return None
+def check_memory(group, needed: Optional[int], size: int):
+    """Raises OverMemoryBudget when a call of `size` lanes needing `needed` bytes (None: not
+    known) is over group.memory_budget, after setting group.max_lanes to the lanes that fit."""
+    if needed is None or needed <= group.memory_budget:
+        return
+    per_lane = needed / size
+    lanes = 0 if per_lane > group.memory_budget else 1 << int(np.log2(group.memory_budget / per_lane))
+    group.max_lanes = min(lanes, size // 2)
+    raise OverMemoryBudget(per_lane, group.max_lanes)
 
 
 class CompiledGroup:
@@ -343,12 +346,7 @@ class CompiledGroup:
             start = time.perf_counter()
             executable = self._compile(size, grid, train, target, sharding)
             self.compile_seconds += time.perf_counter() - start
-            needed = _bytes_needed(executable)
-            if needed is not None and needed > self.memory_budget:
-                per_lane = needed / size
-                lanes = 0 if per_lane > self.memory_budget else 1 << int(np.log2(self.memory_budget / per_lane))
-                self.max_lanes = min(lanes, size // 2)
-                raise OverMemoryBudget(per_lane, self.max_lanes)
+            check_memory(self, executables.bytes_needed(executable), size)
             self.compiled[size] = executable
         start = time.perf_counter()
         try:

@@ -49,6 +49,16 @@ def key(*parts) -> str:
     return hashlib.sha256(described.encode()).hexdigest()[:32]
 
 
+def bytes_needed(executable):
+    """XLA's estimate of the memory one call of `executable` uses (arguments, outputs,
+    temporaries), or None on a backend without the estimate."""
+    try:
+        m = executable.memory_analysis()
+        return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
+    except Exception:
+        return None
+
+
 def _path(folder: str, name: str) -> str:
     return os.path.join(folder, "executables", f"{name}.pkl")
 

@@ -97,8 +97,7 @@ def form(value) -> tuple:
     """The form of a batched value: pytree structure (node classes and static fields
     included), leaf shapes without the batch axis, dtypes."""
     leaves, tree = jax.tree_util.tree_flatten(value)
-    return str(tree), tuple((tuple(np.shape(x)[1:]), str(np.asarray(x).dtype) if not hasattr(x, "dtype")
-                             else str(x.dtype)) for x in leaves)
+    return str(tree), tuple((tuple(x.shape[1:]), str(x.dtype)) for x in leaves)
 
 
 @dataclasses.dataclass
@@ -112,14 +111,6 @@ class Kernel:
 
 class KernelTraceError(Exception):
     """A recipe that does not trace (the program goes on to the next tier / dsl_py)."""
-
-
-def _bytes_needed(executable) -> Optional[int]:
-    try:
-        m = executable.memory_analysis()
-        return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
-    except Exception:  # a backend without the estimate
-        return None
 
 
 def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], seen: dict):
@@ -148,7 +139,7 @@ def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
     if seen["kind"] == DEFERRED and seen["static"] is not None:
         return Kernel(DEFERRED, static_flags=seen["static"])
     executable = lowered.compile()
-    return Kernel(seen["kind"], executable, bytes_needed=_bytes_needed(executable))
+    return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable))
 
 
 def _store(cache_dir, name, kernel: Kernel):

@@ -187,6 +187,8 @@ class SteppedGroup:
     def _plan(self, size: int, registers) -> List[_Planned]:
         """Finds (loads or compiles) the kernel of every step at this batch size, running
         each step as it goes (the forms of later steps' inputs come from earlier outputs)."""
+        from jaxbatt.engine import check_memory
+
         plan = []
         for i in range(len(self.steps)):
             recipe, slots = self._recipe(i, registers)
@@ -194,7 +196,7 @@ class SteppedGroup:
             forms = tuple(kernels.form(a) for a in arrays)
             kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays)
             self.compile_seconds += seconds
-            self._check_memory(kernel, size)
+            check_memory(self, kernel.bytes_needed, size)
             planned = _Planned(recipe, forms, slots, size, kernel)
             self._step(i, planned, registers, ())
             plan.append(planned)
@@ -206,15 +208,6 @@ class SteppedGroup:
                 dropped[i].append(register)
         self.plans[size], self.dropped_after[size] = plan, dropped
         return plan
-
-    def _check_memory(self, kernel, size):
-        from jaxbatt.engine import OverMemoryBudget
-
-        if kernel.bytes_needed is not None and kernel.bytes_needed > self.memory_budget:
-            per_lane = kernel.bytes_needed / size
-            lanes = 0 if per_lane > self.memory_budget else 1 << int(np.log2(self.memory_budget / per_lane))
-            self.max_lanes = min(lanes, size // 2)
-            raise OverMemoryBudget(per_lane, self.max_lanes)
 
     # ------------------------------------------------------------------ running
 
