@@ -2,7 +2,8 @@
 
     jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
                 [--report FILE.json] [--predictions FILE.json] [--limit N]
-                [--failed-lines fail|default]
+                [--failed-lines fail|default] [--executor steps|programs|auto]
+    jaxbatt warmup [--programs FILE ...] [--cache-dir DIR] [--tiers T,...]
 """
 import argparse
 import json
@@ -156,6 +157,32 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_warmup(args) -> int:
+    """Compiles the step kernels of the programs (default: the bundled solvers) into the cache."""
+    from jaxbatt import warmup
+    from jaxbatt.programs import SOLVERS_PATH
+
+    programs = []
+    for path in args.programs or [str(SOLVERS_PATH)]:
+        loaded = api.load_programs(path)
+        for error in loaded.errors:
+            print(f"rejected: {error}", file=sys.stderr)
+        programs += loaded.programs
+    tasks = load_tasks(args.dataset, strict=False)[:16]
+    lanes = [engine.Lane(p.input, tuple((q.input, q.output) for q in t.train), p.output)
+             for t in tasks for p in list(t.train) + list(t.test)]
+    config = engine.EngineConfig(tiers=args.tiers, cache_dir=args.cache_dir, failed_lines=args.failed_lines)
+    engine.enable_compilation_cache(config.cache_dir)
+    printer = _progress_printer(sys.stderr)
+    report = warmup.warm_up(programs, lanes, config, progress=lambda done, total: printer("jax", done, total))
+    print_table([("programs", f"{len(programs)}"),
+                 ("tiers", ",".join(t.name for t in config.tiers)),
+                 ("kernels compiled / loaded", f"{report.compiled} / {report.loaded}"),
+                 ("program-tier pairs that did not run", f"{report.failed}"),
+                 ("warm-up wall time", f"{report.seconds:.1f} s")])
+    return 0
+
+
 def parse_tiers(text: str):
     """"tiny,small" -> (values.TINY, values.SMALL): the tiers lanes try, in order."""
     by_name = {tier.name: tier for tier in values.TIERS}
@@ -202,9 +229,18 @@ def main(argv=None) -> int:
                      help="steps: programs as data, on per-step kernels compiled once and shared "
                           "by every program; programs: one compiled XLA program per group; auto: "
                           "programs for now (see the README)")
+    warm = sub.add_parser("warmup", help="compile the step kernels of a corpus of programs into the cache "
+                                         "(once; later runs of any program made of their steps compile nothing)")
+    warm.add_argument("--programs", action="append",
+                      help="solver module, batt file or folder (repeatable; default: the bundled solvers)")
+    warm.add_argument("--dataset", default="arc1-training", help="where the warm-up calls take their input grids")
+    warm.add_argument("--cache-dir", help="cache folder (default: ~/.cache/jaxbatt)")
+    warm.add_argument("--tiers", default=None, type=parse_tiers, help="tiers to compile for (default: run's)")
+    warm.add_argument("--failed-lines", choices=("fail", "default"), default="fail",
+                      help="compile for this --failed-lines of later runs")
     args = parser.parse_args(argv)
     try:
-        return cmd_run(args)
+        return cmd_warmup(args) if args.command == "warmup" else cmd_run(args)
     except (DataError, OSError) as error:  # a missing or unreadable input, said in one line
         print(f"jaxbatt: error: {error}", file=sys.stderr)
         return 2

@@ -161,7 +161,7 @@ def batch_sharding():
 
 
 def _to_py_grid(array) -> tuple:
-    return tuple(tuple(int(v) for v in row) for row in np.asarray(array))
+    return tuple(map(tuple, np.asarray(array).tolist()))
 
 
 _NO_CANVAS = np.iinfo(np.int32).max  # a side no tier's canvas reaches

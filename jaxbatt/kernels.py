@@ -107,6 +107,7 @@ class Kernel:
     static_flags: Optional[Tuple[bool, bool]] = None  # DEFERRED: (ok, exact) known while tracing
     loaded: bool = False  # came from the disk cache and has not run yet
     bytes_needed: Optional[int] = None  # XLA's estimate for one call (None: not reported)
+    folders: set = dataclasses.field(default_factory=set)  # cache folders that hold it
 
 
 class KernelTraceError(Exception):
@@ -143,12 +144,14 @@ def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
 
 
 def _store(cache_dir, name, kernel: Kernel):
+    kernel.folders.add(cache_dir)
     executables.store(cache_dir, name, kernel.executable, meta={
         "kind": kernel.kind, "static_flags": kernel.static_flags, "bytes_needed": kernel.bytes_needed})
 
 
 class KernelCache:
-    """Kernels by key, in memory (the MAX_KERNELS used last) and in the executable cache.
+    """Kernels by key, in memory (the MAX_KERNELS used last, whatever cache folder they came
+    from: a kernel is the same in every folder) and in each cache folder that asks for them.
 
     Thread-safe: a key is compiled once however many threads ask for it."""
 
@@ -156,7 +159,7 @@ class KernelCache:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.kernels = collections.OrderedDict()  # (cache dir, name) -> Kernel, or the KernelTraceError
+        self.kernels = collections.OrderedDict()  # name -> Kernel, or the KernelTraceError
         self.building = {}  # name -> Lock held while one thread builds it
         self.compile_seconds = 0.0  # traced and compiled here (all threads)
         self.compiled = 0
@@ -172,9 +175,9 @@ class KernelCache:
         KernelTraceError for a recipe that does not trace (remembered)."""
         name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
         with self.lock:
-            kernel = self.kernels.get((cache_dir, name))
+            kernel = self.kernels.get(name)
             if kernel is not None:
-                self.kernels.move_to_end((cache_dir, name))
+                self.kernels.move_to_end(name)
             else:
                 building = self.building.setdefault(name, threading.Lock())
         if kernel is None:
@@ -182,14 +185,16 @@ class KernelCache:
                 kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots)
         else:
             seconds = 0.0
+            if isinstance(kernel, Kernel) and cache_dir not in kernel.folders:
+                _store(cache_dir, name, kernel)
         if isinstance(kernel, KernelTraceError):
             raise kernel
         return kernel, seconds
 
     def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots):
         with self.lock:
-            if (cache_dir, name) in self.kernels:  # another thread built it meanwhile
-                return self.kernels[cache_dir, name], 0.0
+            if name in self.kernels:  # another thread built it meanwhile
+                return self.kernels[name], 0.0
         start = time.perf_counter()
         entry = executables.load(cache_dir, name, with_meta=True)
         if entry is not None:
@@ -198,7 +203,7 @@ class KernelCache:
                 kernel = KernelTraceError(meta["message"])
             else:
                 kernel = Kernel(meta["kind"], executable, meta.get("static_flags"), loaded=executable is not None,
-                                bytes_needed=meta.get("bytes_needed"))
+                                bytes_needed=meta.get("bytes_needed"), folders={cache_dir})
             seconds = 0.0
             with self.lock:
                 self.loaded += 1
@@ -214,7 +219,7 @@ class KernelCache:
                 self.compile_seconds += seconds
                 self.compiled += 1
         with self.lock:
-            self.kernels[cache_dir, name] = kernel
+            self.kernels[name] = kernel
             self.building.pop(name, None)
             while len(self.kernels) > self.MAX_KERNELS:
                 self.kernels.popitem(last=False)
@@ -227,7 +232,7 @@ class KernelCache:
         kernel = _build(recipe, tier, size, map_chunk, slots)
         _store(cache_dir, name, kernel)
         with self.lock:
-            self.kernels[cache_dir, name] = kernel
+            self.kernels[name] = kernel
         return kernel
 
 

@@ -35,8 +35,36 @@ from jaxbatt.dsl_jax import values
 from jaxbatt.kernels import DEFERRED, KERNELS, Recipe
 
 
-# Batches are padded to a power of two of at least this many lanes (each size is a kernel).
-MIN_BATCH = 8
+def batch_sizes() -> Tuple[int, ...]:
+    """Lanes per kernel call, smallest first. Each size is a kernel per recipe, so there are
+    few: 8 (a task's own samples) and 64 on a CPU; up to 4,096 on an accelerator."""
+    if jax.default_backend() == "cpu":
+        return (8, 64)
+    return (8, 64, 512, 4096)
+
+
+def split_batch(n: int, sizes: Sequence[int]):
+    """[(slice of the n lanes, call size)]: calls of the largest size while more lanes remain
+    than it holds, the rest in the smallest size that holds them."""
+    calls, done = [], 0
+    while done < n:
+        rest = n - done
+        size = next((s for s in sizes if s >= rest), sizes[-1])
+        take = min(rest, size)
+        calls.append((slice(done, done + take), size))
+        done += take
+    return calls
+
+# Arguments kept as constants in a kernel's key (by callee, argument positions): a static
+# power exponent unrolls, a traced one loops and is exact only for shape-keeping functions.
+STATIC_ARGUMENTS = {"power": (1,)}
+
+
+def liftable(value) -> bool:
+    """A constant passed to kernels as an input (an Integer or IntegerTuple), not in their key."""
+    def integer(v):
+        return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+    return integer(value) or (isinstance(value, tuple) and len(value) == 2 and all(map(integer, value)))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,16 +152,35 @@ class SteppedGroup:
         self.run_seconds = 0.0
         self.dropped_after: Dict[int, List[List[int]]] = {}  # batch size -> per step, registers
         self.outputs = {p.output for p in self.lowered}
+        self.constant_registers: Dict[int, dict] = {}  # batch size -> {("const", value): batched array}
 
-    def __call__(self, lanes, indices: Sequence[int], min_batch: int):
-        """(outputs {program: (value, ok, exact)} batched as numpy, which lanes fit)."""
-        from jaxbatt.engine import _bucket
+    def _constants(self, size: int) -> dict:
+        """The registers of the group's liftable constants: each value repeated on `size` lanes."""
+        if size not in self.constant_registers:
+            found = {o.value for step in self.steps for o in step.args if isinstance(o, Const) and liftable(o.value)}
+            self.constant_registers[size] = {("const", v): jax.device_put(np.full((size,) + np.shape(v), v, np.int32))
+                                             for v in found}
+        return self.constant_registers[size]
 
+    def __call__(self, lanes, indices: Sequence[int], min_batch: int = 0):
+        """(outputs {program: (value, ok, exact)} batched as numpy, which lanes fit). The
+        lanes run in calls of the sizes of batch_sizes() (min_batch is CompiledGroup's: here
+        every size is a kernel, so the sizes are few)."""
+        del min_batch
+        indices = list(indices)
+        parts = [self._call(lanes, chunk, size) for chunk, size in split_batch(len(indices), batch_sizes())
+                 for chunk in [indices[chunk]]]
+        if len(parts) == 1:
+            return parts[0]
+        out = jax.tree_util.tree_map(lambda *xs: np.concatenate(xs), *[p[0] for p in parts])
+        return out, np.concatenate([p[1] for p in parts])
+
+    def _call(self, lanes, indices: Sequence[int], size: int):
         n = len(indices)
-        size = _bucket(n, max(min_batch, MIN_BATCH))
         order = list(indices) + [indices[0]] * (size - n)
         grid, train, target, fits = lanes.gather(self.tier, order, self.uses_train, self.uses_target)
         registers = dict(enumerate(jax.device_put((grid, train, target))))
+        registers.update(self._constants(size))
         start = time.perf_counter()
         plan = self.plans.get(size)
         if plan is None:
@@ -146,13 +193,15 @@ class SteppedGroup:
             flags[r] = registers.pop(("flags", r))
         out = self._results(registers, flags, size)
         self.run_seconds += time.perf_counter() - start
-        return out, fits[:n]
+        return jax.tree_util.tree_map(lambda x: x[:n], out), fits[:n]
 
     # ------------------------------------------------------------------ planning
 
-    def _recipe(self, i: int, registers) -> Tuple[Recipe, Tuple[int, ...]]:
+    def _recipe(self, i: int, registers, lift: bool = True) -> Tuple[Recipe, tuple]:
         """The recipe of step i and the registers of its slots, given which registers hold
-        Deferred values (their steps are inlined, each once, in program order)."""
+        Deferred values (their steps are inlined, each once, in program order). With `lift`,
+        its Integer and IntegerTuple constants are slots too (registers ("const", value)),
+        so programs that differ only in them share the kernel."""
         inlined = set()
 
         def visit(operand):
@@ -165,23 +214,33 @@ class SteppedGroup:
         step = self.steps[i]
         for operand in (step.callee,) + step.args:
             visit(operand)
-        slots, local = {}, {}
+        slots, local = [], {}
 
-        def ref(operand):
+        def slot(register):
+            if register not in slots or isinstance(register, tuple):  # a constant: one slot per use
+                slots.append(register)
+                return ("slot", len(slots) - 1)
+            return ("slot", slots.index(register))
+
+        def ref(operand, callee=None, position=None):
             if isinstance(operand, Const):
+                if lift and liftable(operand.value) and position not in STATIC_ARGUMENTS.get(callee, ()):
+                    return slot(("const", operand.value))
                 return ("const", operand.value)
             if isinstance(operand, str):
                 return ("prim", operand)
             if operand in local:
                 return ("local", local[operand])
-            return ("slot", slots.setdefault(operand, len(slots)))
+            return slot(operand)
+
+        def call(step):
+            return ref(step.callee), tuple(ref(a, step.callee, j) for j, a in enumerate(step.args))
 
         calls = []
         for register in sorted(inlined):
-            inner = self.steps[register - len(INPUTS)]
-            calls.append((ref(inner.callee), tuple(ref(a) for a in inner.args)))
+            calls.append(call(self.steps[register - len(INPUTS)]))
             local[register] = len(calls) - 1
-        calls.append((ref(step.callee), tuple(ref(a) for a in step.args)))
+        calls.append(call(step))
         return Recipe(tuple(calls), step.default), tuple(slots)
 
     def _plan(self, size: int, registers) -> List[_Planned]:
@@ -191,11 +250,18 @@ class SteppedGroup:
 
         plan = []
         for i in range(len(self.steps)):
-            recipe, slots = self._recipe(i, registers)
-            arrays = [registers[r] for r in slots]
-            forms = tuple(kernels.form(a) for a in arrays)
-            kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays)
-            self.compile_seconds += seconds
+            for lift in (True, False):  # constants in the key where a recipe does not trace with them lifted
+                recipe, slots = self._recipe(i, registers, lift)
+                arrays = [registers[r] for r in slots]
+                forms = tuple(kernels.form(a) for a in arrays)
+                try:
+                    kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk,
+                                                  arrays)
+                    self.compile_seconds += seconds
+                    break
+                except kernels.KernelTraceError:
+                    if not lift or recipe == self._recipe(i, registers, False)[0]:
+                        raise
             check_memory(self, kernel.bytes_needed, size)
             planned = _Planned(recipe, forms, slots, size, kernel)
             self._step(i, planned, registers, ())

@@ -131,3 +131,39 @@ def test_callables_are_rebuilt_inside_the_kernels_that_read_them(arc1, tmp_path)
     assert all(path == "jax" for path in outcomes["solve_shifted"].paths)
     # power(f, 0) raises on the reference: its flags (a deferred step's) fail the lanes.
     assert all(o is None for o in outcomes["solve_power_zero"].outputs)
+
+
+def test_a_program_with_other_constants_compiles_nothing(arc1, tmp_path):
+    """Integer and IntegerTuple constants are kernel inputs, not part of the kernel's key."""
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    config = _steps(cache_dir=str(tmp_path))
+    engine.evaluate(_programs(SHARED), lanes, config)
+    compiled = kernels.KERNELS.compiled
+    mutant = _programs(SHARED.replace("TWO", "FIVE").replace("EIGHT", "THREE"))
+    outcomes = engine.evaluate(mutant, lanes, config)
+    assert kernels.KERNELS.compiled == compiled
+    _assert_engine_equals_reference(mutant, lanes, outcomes)
+    assert all(path == "jax" for path in outcomes["solve_big_objects"].paths)
+
+
+def test_lanes_run_in_calls_of_the_few_batch_sizes():
+    sizes = (8, 64)
+    assert stepped.split_batch(5, sizes) == [(slice(0, 5), 8)]
+    assert stepped.split_batch(40, sizes) == [(slice(0, 40), 64)]
+    assert stepped.split_batch(70, sizes) == [(slice(0, 64), 64), (slice(64, 70), 8)]
+    assert stepped.split_batch(130, sizes) == [(slice(0, 64), 64), (slice(64, 128), 64), (slice(128, 130), 8)]
+
+
+def test_warm_up_compiles_what_a_later_run_needs(arc1, tmp_path):
+    from jaxbatt import warmup
+    programs = _programs(SHARED.replace("objects(I, T, F, T)", "objects(I, F, T, T)"))
+    config = _steps(cache_dir=str(tmp_path))
+    report = warmup.warm_up(programs, _lanes([arc1[i] for i in sorted(arc1)[:2]]), config)
+    assert report.failed == 0 and report.compiled + report.loaded > 0
+    assert report.calls == len(stepped.batch_sizes())
+    engine.clear_compiled()  # a new process: only the cache folder is left
+    compiled = kernels.KERNELS.compiled
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:20]])  # more lanes than the warm-up had
+    outcomes = engine.evaluate(programs, lanes, config)
+    assert kernels.KERNELS.compiled == compiled
+    _assert_engine_equals_reference(programs, lanes, outcomes)

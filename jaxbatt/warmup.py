@@ -1,0 +1,69 @@
+"""Warm-up: compile the step kernels a corpus of programs uses, once, into a cache folder.
+
+The stepped executor (stepped.py) compiles a kernel the first time a step's recipe is met
+at a tier and batch size; later programs made of known steps, new ones included, compile
+nothing. `warm_up` meets every step of a corpus (by default the bundled solvers) at every
+tier and every size of stepped.batch_sizes(), so a search or a battery that follows runs
+its programs' known steps on kernels loaded from the cache:
+
+    corpus programs -> groups of GROUP programs -> per tier, per batch size: one SteppedGroup
+    call on that many lanes (any lanes: a kernel's key is the forms of its inputs, not
+    their values) -> kernels compiled (or loaded) and stored in the cache folder
+
+A group that does not trace or run at a tier goes on program by program; a program that
+fails alone is counted and skipped (its lanes would run on the next tier or dsl_py).
+"""
+import concurrent.futures
+import dataclasses
+import time
+from typing import Callable, Optional, Sequence
+
+from jaxbatt import engine, kernels, stepped
+from jaxbatt.codegen.ir import Program
+
+GROUP = 16  # programs per warm-up call (kernels do not depend on how programs are grouped)
+
+
+@dataclasses.dataclass
+class WarmupReport:
+    seconds: float
+    compiled: int  # kernels traced and compiled by this warm-up
+    loaded: int  # kernels found in the cache folder
+    failed: int  # (program, tier) pairs that did not run (their kernels were skipped)
+    calls: int  # group calls made
+
+
+def warm_up(programs: Sequence[Program], lanes: Sequence[engine.Lane], config: engine.EngineConfig,
+            progress: Optional[Callable[[int, int], None]] = None) -> WarmupReport:
+    """Compiles (or loads) the kernels of `programs` at config.tiers and every batch size
+    into config.cache_dir; `lanes` are the inputs of the calls (at least the largest size
+    is not needed: lanes repeat)."""
+    start = time.perf_counter()
+    compiled, loaded = kernels.KERNELS.compiled, kernels.KERNELS.loaded
+    defaults = config.failed_lines == "default"
+    padded = engine.PaddedLanes(list(lanes))
+    jobs = [(programs[i:i + GROUP], tier, size) for tier in config.tiers for size in stepped.batch_sizes()
+            for i in range(0, len(programs), GROUP)]
+    failed = calls = 0
+
+    def call(group, tier, size):
+        """Runs the group; returns the programs that failed alone."""
+        nonlocal calls
+        indices = [i % len(lanes) for i in range(size)]
+        try:
+            stepped.SteppedGroup(group, tier, config.cache_dir, defaults, config.memory_budget)(padded, indices)
+            calls += 1
+            return 0
+        except Exception:  # noqa: BLE001 - a trace error or over-budget kernel of one of them
+            if len(group) == 1:
+                return 1
+            return sum(call([p], tier, size) for p in group)
+
+    with concurrent.futures.ThreadPoolExecutor(engine._threads(config)) as pool:
+        running = [pool.submit(call, *job) for job in jobs]
+        for done, future in enumerate(concurrent.futures.as_completed(running), 1):
+            failed += future.result()
+            if progress:
+                progress(done, len(jobs))
+    return WarmupReport(time.perf_counter() - start, kernels.KERNELS.compiled - compiled,
+                        kernels.KERNELS.loaded - loaded, failed, calls)
