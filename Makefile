@@ -16,7 +16,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	mkdir -p out
-	$(PY) -m jaxbatt run --programs jaxbatt/programs/solvers.py --dataset arc1-training --pairing own --report out/demo_report.json --predictions out/demo_predictions.json
+	$(PY) -m jaxbatt run --programs jaxbatt/programs/solvers.py --dataset arc1-training --pairing own --executor steps --report out/demo_report.json --predictions out/demo_predictions.json
 
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2 -m "not slow"

@@ -97,7 +97,7 @@ def _program(name, rng):
     return f"def solve_{name}(I):\n{body}\n    return O\n"
 
 
-def _fuzz(seed, programs, grids):
+def _fuzz(seed, programs, grids, executor="programs"):
     rng = random.Random(seed)
     made = [_program(f"t{seed}_{k}", rng) for k in range(programs)]
     parsed = parse_source("\n".join(made), f"rewrite_fuzz_{seed}.py")
@@ -106,14 +106,15 @@ def _fuzz(seed, programs, grids):
         assert rewrite.fuse(program) is not program, source  # a rule applied (maybe an earlier one)
     small = [g for g in arc1_training_grids() if max(len(g), len(g[0])) <= values.TINY.canvas]
     lanes = [engine.Lane(np.asarray(g, np.int8)) for g in random.Random(seed).sample(small, grids)]
-    outcomes = engine.evaluate(parsed.programs, lanes, engine.EngineConfig(group_size=4))
+    outcomes = engine.evaluate(parsed.programs, lanes, engine.EngineConfig(group_size=4, executor=executor))
     _assert_engine_equals_reference(parsed.programs, lanes, outcomes)
     return outcomes
 
 
+@pytest.mark.parametrize("executor", engine.EXECUTORS[1:])
 @pytest.mark.parametrize("seed", [1, 2])
-def test_rewritten_random_programs_match_the_reference_on_every_lane(seed):
-    outcomes = _fuzz(seed, programs=8, grids=12)
+def test_rewritten_random_programs_match_the_reference_on_every_lane(seed, executor):
+    outcomes = _fuzz(seed, programs=8, grids=12, executor=executor)
     assert sum(p == "jax" for o in outcomes.values() for p in o.paths) > 0
 
 
@@ -121,3 +122,10 @@ def test_rewritten_random_programs_match_the_reference_on_every_lane(seed):
 @pytest.mark.parametrize("seed", range(10, 20))
 def test_rewritten_random_programs_match_the_reference_at_volume(seed):
     _fuzz(seed, programs=24, grids=32)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(10, 14))
+def test_rewritten_random_programs_through_steps_match_the_reference_at_volume(seed):
+    """24 programs x 64 grids per seed: 6,144 lanes through the stepped executor."""
+    _fuzz(seed, programs=24, grids=64, executor="steps")
