@@ -158,8 +158,7 @@ def main(argv):
     cache = FLAGS.cache_dir or tempfile.mkdtemp(prefix="jaxbatt-search-cache-")
     engine.enable_compilation_cache(cache)
     tasks = rng.sample(load_tasks("arc1-training"), FLAGS.tasks)
-    lanes = [engine.Lane(p.input, tuple((q.input, q.output) for q in t.train), p.output)
-             for t in tasks for p in list(t.train) + list(t.test)]
+    lanes = [lane for t in tasks for lane in api.task_lanes(t)[0]]
     population = api.load_programs(str(SOLVERS_PATH)).programs
     config = engine.EngineConfig(cache_dir=cache, executor=FLAGS.executor, reference_procs=FLAGS.reference_procs)
     print(f"{FLAGS.rounds} rounds x {FLAGS.population} candidates x {len(lanes)} samples of {len(tasks)} tasks; "

@@ -99,7 +99,7 @@ def _checked_grids(task_id: str, grids) -> tuple:
     return valid, rejected
 
 
-def _task_lanes(task: Task, grids=None):
+def task_lanes(task: Task, grids=None):
     """(lanes, number of train lanes or None when grids were given, rejected grids)."""
     train = tuple((p.input, p.output) for p in task.train)
     if grids is not None:
@@ -144,7 +144,7 @@ def run(task, grids=None, programs=None, config: engine.EngineConfig = None,
     config = _with_failed_lines(config, failed_lines)
     task = _as_task(task)
     program_set = load_programs(programs)
-    lanes, n_train, rejected = _task_lanes(task, grids)
+    lanes, n_train, rejected = task_lanes(task, grids)
     outcomes = engine.evaluate(program_set.programs, lanes, config)
     runs = {}
     for program in program_set.programs:
@@ -185,9 +185,9 @@ def run_tasks(tasks: Sequence[Task], programs, pairing: str = "own",
     by_id = {t.id: t for t in tasks}
     lanes, spans = [], {}
     for task in tasks:
-        task_lanes, n_train, _ = _task_lanes(task)
-        spans[task.id] = (len(lanes), len(lanes) + len(task_lanes), n_train)
-        lanes += task_lanes
+        own_lanes, n_train, _ = task_lanes(task)
+        spans[task.id] = (len(lanes), len(lanes) + len(own_lanes), n_train)
+        lanes += own_lanes
     chosen, lanes_of = [], {}
     for program in program_set.programs:
         if pairing == "own":

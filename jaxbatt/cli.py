@@ -169,8 +169,7 @@ def cmd_warmup(args) -> int:
             print(f"rejected: {error}", file=sys.stderr)
         programs += loaded.programs
     tasks = load_tasks(args.dataset, strict=False)[:16]
-    lanes = [engine.Lane(p.input, tuple((q.input, q.output) for q in t.train), p.output)
-             for t in tasks for p in list(t.train) + list(t.test)]
+    lanes = [lane for t in tasks for lane in api.task_lanes(t)[0]]
     config = engine.EngineConfig(tiers=args.tiers, cache_dir=args.cache_dir, failed_lines=args.failed_lines)
     engine.enable_compilation_cache(config.cache_dir)
     printer = _progress_printer(sys.stderr)

@@ -250,8 +250,9 @@ class SteppedGroup:
 
         plan = []
         for i in range(len(self.steps)):
-            for lift in (True, False):  # constants in the key where a recipe does not trace with them lifted
-                recipe, slots = self._recipe(i, registers, lift)
+            lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
+            # Constants stay in the key where the recipe does not trace with them as inputs.
+            for recipe, slots in [lifted] if lifted == static else [lifted, static]:
                 arrays = [registers[r] for r in slots]
                 forms = tuple(kernels.form(a) for a in arrays)
                 try:
@@ -260,7 +261,7 @@ class SteppedGroup:
                     self.compile_seconds += seconds
                     break
                 except kernels.KernelTraceError:
-                    if not lift or recipe == self._recipe(i, registers, False)[0]:
+                    if (recipe, slots) == static:
                         raise
             check_memory(self, kernel.bytes_needed, size)
             planned = _Planned(recipe, forms, slots, size, kernel)

@@ -36,8 +36,7 @@ class WarmupReport:
 def warm_up(programs: Sequence[Program], lanes: Sequence[engine.Lane], config: engine.EngineConfig,
             progress: Optional[Callable[[int, int], None]] = None) -> WarmupReport:
     """Compiles (or loads) the kernels of `programs` at config.tiers and every batch size
-    into config.cache_dir; `lanes` are the inputs of the calls (at least the largest size
-    is not needed: lanes repeat)."""
+    into config.cache_dir; `lanes` are the calls' inputs (repeated up to each size)."""
     start = time.perf_counter()
     compiled, loaded = kernels.KERNELS.compiled, kernels.KERNELS.loaded
     defaults = config.failed_lines == "default"
@@ -47,22 +46,22 @@ def warm_up(programs: Sequence[Program], lanes: Sequence[engine.Lane], config: e
     failed = calls = 0
 
     def call(group, tier, size):
-        """Runs the group; returns the programs that failed alone."""
-        nonlocal calls
+        """Runs the group: (calls that ran, programs that failed alone)."""
         indices = [i % len(lanes) for i in range(size)]
         try:
             stepped.SteppedGroup(group, tier, config.cache_dir, defaults, config.memory_budget)(padded, indices)
-            calls += 1
-            return 0
+            return 1, 0
         except Exception:  # noqa: BLE001 - a trace error or over-budget kernel of one of them
             if len(group) == 1:
-                return 1
-            return sum(call([p], tier, size) for p in group)
+                return 0, 1
+            counts = [call([p], tier, size) for p in group]
+            return sum(c for c, _ in counts), sum(f for _, f in counts)
 
     with concurrent.futures.ThreadPoolExecutor(engine._threads(config)) as pool:
         running = [pool.submit(call, *job) for job in jobs]
         for done, future in enumerate(concurrent.futures.as_completed(running), 1):
-            failed += future.result()
+            ran, lost = future.result()
+            calls, failed = calls + ran, failed + lost
             if progress:
                 progress(done, len(jobs))
     return WarmupReport(time.perf_counter() - start, kernels.KERNELS.compiled - compiled,
