@@ -12,7 +12,9 @@ Kinds of kernel (decided by tracing the recipe once, then kept with it):
 - VALUE: returns (value, ok, exact, clipped) batched, clipped = values.clipped_in(value);
 - DEFERRED: the step's value is no array (a callable ...): nothing is computed but its
   flags, which are either known while tracing (`static_flags`) or computed by the kernel
-  (returns (ok, exact)).
+  (returns (ok, exact));
+- FAILED: a step that raises wherever it is called (raising.py; `Recipe.raises_where`): no
+  value, flags (False, True) where its containers are all non-empty, not exact elsewhere.
 
 The executable of each key is stored with its kind in the executable cache (executables.py),
 so a new process loads it without tracing; at most MAX_KERNELS stay in memory.
@@ -33,6 +35,7 @@ from jaxbatt.dsl_jax import flags, values
 
 VALUE = "value"
 DEFERRED = "deferred"
+FAILED = "failed"
 TRACE_ERROR = "trace error"  # kept on disk too: a recipe that does not trace is not traced again
 
 # An argument of a recipe step: ("slot", k) the k-th array input, ("local", j) the value of
@@ -48,6 +51,8 @@ class Recipe:
 
     calls: Tuple[Tuple[Ref, Tuple[Ref, ...]], ...]  # (callee, arguments) per call
     default: Optional[str] = None  # repr of the failure default; None: failures fail
+    # A FAILED kernel's recipe (calls empty): the slots are the containers its step walks.
+    raises_where: bool = False
 
 
 def _literal(value):
@@ -102,9 +107,9 @@ def form(value) -> tuple:
 
 @dataclasses.dataclass
 class Kernel:
-    kind: str  # VALUE or DEFERRED
+    kind: str  # VALUE, DEFERRED or FAILED
     executable: Any = None  # jax Compiled (None: a DEFERRED kernel with static flags)
-    static_flags: Optional[Tuple[bool, bool]] = None  # DEFERRED: (ok, exact) known while tracing
+    static_flags: Optional[Tuple[bool, bool]] = None  # DEFERRED, FAILED: (ok, exact) known while tracing
     loaded: bool = False  # came from the disk cache and has not run yet
     bytes_needed: Optional[int] = None  # XLA's estimate for one call (None: not reported)
     folders: set = dataclasses.field(default_factory=set)  # cache folders that hold it
@@ -114,10 +119,24 @@ class KernelTraceError(Exception):
     """A recipe that does not trace (the program goes on to the next tier / dsl_py)."""
 
 
+def _all_non_empty(containers):
+    """bool[]: every container holds an element (its size computed exactly)."""
+    import jaxbatt.dsl_jax as dsl
+
+    known = jnp.asarray(True)
+    for container in containers:
+        n, ok, exact = flags.collect(dsl.size, container)
+        known = known & ok & exact & (n > 0)
+    return known
+
+
 def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], seen: dict):
     """The per-lane function of a recipe; `seen` records what the trace found out."""
     def lane(*slots):
         with values.use_tier(tier), flags.chunked_maps(map_chunk):
+            if recipe.raises_where:
+                seen["kind"], seen["static"] = FAILED, None
+                return jnp.asarray(False), _all_non_empty(slots)
             value, ok, exact = _evaluate(recipe, slots)
             if is_deferred(value):
                 seen["kind"] = DEFERRED
@@ -137,7 +156,7 @@ def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
         lowered = fn.lower(*slots)
     except Exception as error:
         raise KernelTraceError(f"{type(error).__name__}: {error}") from None
-    if seen["kind"] == DEFERRED and seen["static"] is not None:
+    if seen["kind"] in (DEFERRED, FAILED) and seen["static"] is not None:
         return Kernel(DEFERRED, static_flags=seen["static"])
     executable = lowered.compile()
     return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable))

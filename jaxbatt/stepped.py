@@ -28,11 +28,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import jax
 import numpy as np
 
-from jaxbatt import kernels
+from jaxbatt import kernels, raising
 from jaxbatt.codegen import rewrite
 from jaxbatt.codegen.ir import INPUTS, Const, Program, Ref, failure_default
 from jaxbatt.dsl_jax import values
-from jaxbatt.kernels import DEFERRED, KERNELS, Recipe
+from jaxbatt.kernels import DEFERRED, FAILED, KERNELS, Recipe
 
 
 def batch_sizes() -> Tuple[int, ...]:
@@ -120,10 +120,23 @@ class Deferred:
 
 
 @dataclasses.dataclass
+class Failed:
+    """A register whose step raises wherever it is called (raising.py): no value. A step
+    reading it is never reached on a lane whose result counts (the failed step comes first
+    in program order, and fails or is not exact on every lane), so it fails too."""
+
+    register: int
+
+
+# The kernel of a step that raises on every lane, or reads a Failed register.
+_ALWAYS_FAILS = kernels.Kernel(FAILED, static_flags=(False, True))
+
+
+@dataclasses.dataclass
 class _Planned:
     """One step of a plan: its kernel, the registers of its slots."""
 
-    recipe: Recipe
+    recipe: Optional[Recipe]  # None: _ALWAYS_FAILS
     forms: tuple
     slots: Tuple[int, ...]
     size: int  # lanes per call
@@ -250,21 +263,8 @@ class SteppedGroup:
 
         plan = []
         for i in range(len(self.steps)):
-            lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
-            # Constants stay in the key where the recipe does not trace with them as inputs.
-            for recipe, slots in [lifted] if lifted == static else [lifted, static]:
-                arrays = [registers[r] for r in slots]
-                forms = tuple(kernels.form(a) for a in arrays)
-                try:
-                    kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk,
-                                                  arrays)
-                    self.compile_seconds += seconds
-                    break
-                except kernels.KernelTraceError:
-                    if (recipe, slots) == static:
-                        raise
-            check_memory(self, kernel.bytes_needed, size)
-            planned = _Planned(recipe, forms, slots, size, kernel)
+            planned = self._plan_step(i, size, registers)
+            check_memory(self, planned.kernel.bytes_needed, size)
             self._step(i, planned, registers, ())
             plan.append(planned)
         # Later calls drop a register after the last kernel that reads it (outputs stay).
@@ -276,14 +276,46 @@ class SteppedGroup:
         self.plans[size], self.dropped_after[size] = plan, dropped
         return plan
 
+    def _plan_step(self, i: int, size: int, registers) -> _Planned:
+        if self._reads_failed(i, registers):
+            return _Planned(None, (), (), size, _ALWAYS_FAILS)
+        lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
+        # Constants stay in the key where the recipe does not trace with them as inputs.
+        for recipe, slots in [lifted] if lifted == static else [lifted, static]:
+            try:
+                return self._planned(recipe, slots, size, registers)
+            except kernels.KernelTraceError:
+                if (recipe, slots) == static:
+                    # A step that does not trace may still be known to raise wherever it runs.
+                    containers = raising.raises_where(recipe)
+                    if containers is None:
+                        raise
+                    if not containers:
+                        return _Planned(None, (), (), size, _ALWAYS_FAILS)
+                    return self._planned(Recipe((), raises_where=True), tuple(slots[k] for k in containers),
+                                         size, registers)
+
+    def _planned(self, recipe, slots, size, registers) -> _Planned:
+        arrays = [registers[r] for r in slots]
+        forms = tuple(kernels.form(a) for a in arrays)
+        kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays)
+        self.compile_seconds += seconds
+        return _Planned(recipe, forms, slots, size, kernel)
+
+    def _reads_failed(self, i: int, registers) -> bool:
+        """Whether step i reads a Failed register (a Deferred one never does: a step reading a
+        Failed register is Failed itself)."""
+        step = self.steps[i]
+        return any(isinstance(registers.get(o), Failed) for o in (step.callee,) + step.args if isinstance(o, int))
+
     # ------------------------------------------------------------------ running
 
     def _step(self, i, planned: _Planned, registers, dropped):
         register = len(INPUTS) + i
         kernel = planned.kernel
         arrays = [registers[r] for r in planned.slots]
-        if kernel.kind == DEFERRED:
-            registers[register] = Deferred(register)
+        if kernel.kind in (DEFERRED, FAILED):
+            registers[register] = (Deferred if kernel.kind == DEFERRED else Failed)(register)
             registers[("flags", register)] = kernel.static_flags or self._execute(planned, arrays)
         else:
             value, ok, exact, clipped = self._execute(planned, arrays)
@@ -316,18 +348,19 @@ class SteppedGroup:
         for program in self.lowered:
             value = registers.get(program.output)
             clipped = registers.get(("clipped", program.output), False)
-            wanted[program.name] = (None if isinstance(value, Deferred) else value, clipped,
-                                    [flags[r] for r in program.steps])
+            failed = isinstance(value, Failed)  # no lane that counts reaches its output
+            wanted[program.name] = (None if isinstance(value, (Deferred, Failed)) else value, clipped,
+                                    [flags[r] for r in program.steps], failed)
         fetched = jax.device_get(wanted)
         out = {}
         for program in self.lowered:
-            value, clipped, step_flags = fetched[program.name]
+            value, clipped, step_flags, failed = fetched[program.name]
             reached, exact = np.ones(size, bool), np.ones(size, bool)
             for ok, ex in step_flags:
                 exact = exact & (~reached | ex)
                 reached = reached & ok & ex
             exact = exact & ~np.asarray(clipped)
             if value is None:  # a callable as the output: no padded form (the reference runs it)
-                value, exact = np.zeros(size, np.int32), np.zeros(size, bool)
+                value, exact = np.zeros(size, np.int32), exact & failed
             out[program.name] = (value, reached, exact)
         return out
