@@ -39,6 +39,9 @@ flags.DEFINE_integer("reference_procs", os.cpu_count(), "reference worker proces
 flags.DEFINE_string("executor", "steps", "jaxbatt executor: steps, programs or auto")
 flags.DEFINE_string("cache_dir", None, "jaxbatt cache folder (default: a new empty one)")
 flags.DEFINE_bool("warmup", True, "compile the bundled solvers' kernels first (stepped executor; timed apart)")
+flags.DEFINE_integer("compile_after_lanes", 256,
+                     "stepped executor: compile a kernel the cache lacks once this many lanes asked for it "
+                     "(dsl_py runs them until then; ~one compile's cost in dsl_py lanes on a CPU); 0: at once")
 flags.DEFINE_string("output", None, "also write the batt file of each round here (a folder)")
 
 
@@ -160,7 +163,8 @@ def main(argv):
     tasks = rng.sample(load_tasks("arc1-training"), FLAGS.tasks)
     lanes = [lane for t in tasks for lane in api.task_lanes(t)[0]]
     population = api.load_programs(str(SOLVERS_PATH)).programs
-    config = engine.EngineConfig(cache_dir=cache, executor=FLAGS.executor, reference_procs=FLAGS.reference_procs)
+    config = engine.EngineConfig(cache_dir=cache, executor=FLAGS.executor, reference_procs=FLAGS.reference_procs,
+                                 compile_after_lanes=FLAGS.compile_after_lanes or None)
     print(f"{FLAGS.rounds} rounds x {FLAGS.population} candidates x {len(lanes)} samples of {len(tasks)} tasks; "
           f"backend {jax.default_backend()}, executor {engine.choose_executor(config)}", flush=True)
     warmup_seconds = None
@@ -221,6 +225,7 @@ def main(argv):
         ("one-time warm-up (not in the rounds)", "none" if warmup_seconds is None else f"{warmup_seconds:.1f} s"),
         *[(f"lanes {p}", f"{n} ({100 * n / lanes_total:.1f}%)") for p, n in paths.items()],
         ("kernels compiled / loaded", f"{kernels.KERNELS.compiled} / {kernels.KERNELS.loaded}"),
+        ("kernels not ready (lanes to dsl_py)", f"{kernels.KERNELS.not_ready} asks"),
         ("lane mismatches vs reference", f"{totals['mismatches']}"),
     ])
     print(f"speedup_vs_reference: {totals['reference'] / totals['jaxbatt']:.2f}")

@@ -142,7 +142,8 @@ def cmd_run(args) -> int:
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
                                  cache_dir=args.cache_dir, failed_lines=args.failed_lines,
                                  memory_budget=budget, reference_procs=args.reference_procs,
-                                 reference_timeout=args.reference_timeout or None, executor=args.executor)
+                                 reference_timeout=args.reference_timeout or None, executor=args.executor,
+                                 compile_after_lanes=args.compile_after_lanes)
     start = time.perf_counter()
     result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
     wall = time.perf_counter() - start
@@ -228,6 +229,10 @@ def main(argv=None) -> int:
                      help="steps: programs as data, on per-step kernels compiled once and shared "
                           "by every program; programs: one compiled XLA program per group; auto: "
                           "programs for now (see the README)")
+    run.add_argument("--compile-after-lanes", type=int, metavar="N",
+                     help="steps: compile a kernel not in the cache only once N lanes have asked "
+                          "for it, running them on the reference until then (a search's fresh "
+                          "candidates; default: compile at once)")
     warm = sub.add_parser("warmup", help="compile the step kernels of a corpus of programs into the cache "
                                          "(once; later runs of any program made of their steps compile nothing)")
     warm.add_argument("--programs", action="append",

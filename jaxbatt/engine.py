@@ -107,6 +107,11 @@ class EngineConfig:
     # shared by every program, stepped.py), "programs" (each group one jit(vmap) program,
     # CompiledGroup), or "auto" (see choose_executor).
     executor: str = "auto"
+    # Stepped executor: None compiles every kernel a program needs at once; a number N
+    # compiles a missing kernel once N lanes have asked for it (in this process), and runs
+    # the lanes of programs that need it on dsl_py until then. For searches, where most new
+    # kernels serve one candidate on a few lanes: N = a compile's cost in dsl_py lanes.
+    compile_after_lanes: Optional[int] = None
 
     def __post_init__(self):
         if self.tiers is None:
@@ -403,8 +408,12 @@ def _compiled_group(key, group, tier, config, defaults, map_chunk):
             _compiled_groups.move_to_end(key)
         else:
             budget = (config.memory_budget or default_memory_budget()) // _threads(config)
-            kind = CompiledGroup if choose_executor(config) == "programs" else stepped.SteppedGroup
-            _compiled_groups[key] = kind(group, tier, config.cache_dir, defaults, budget, map_chunk)
+            if choose_executor(config) == "programs":
+                compiled = CompiledGroup(group, tier, config.cache_dir, defaults, budget, map_chunk)
+            else:
+                compiled = stepped.SteppedGroup(group, tier, config.cache_dir, defaults, budget, map_chunk,
+                                                config.compile_after_lanes)
+            _compiled_groups[key] = compiled
             live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
             for old in live[:-MAX_COMPILED_GROUPS]:
                 del _compiled_groups[old]
@@ -656,12 +665,13 @@ CHUNKED_MAP_ELEMENTS = 8
 
 def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     """The group's compiled function at config.tiers[tier_index] over the pending lanes
-    `todo` that fit the tier: (compiled, its (compile, run) seconds before, start time, those
-    lanes, outputs, which fit), or None when none fits. Raises what stopped the trace,
-    compile or call (remembered for the group, tier and map_chunk)."""
+    `todo` that fit the tier: (compiled, its (compile, run) seconds before, start time,
+    [(lanes, outputs, which fit) per call]), or None when none fits. Raises what stopped the
+    trace, compile or call (remembered for the group, tier and map_chunk)."""
     tier = config.tiers[tier_index]
     defaults = config.failed_lines == "default"
-    key = (tuple(group), tier, config.cache_dir, defaults, choose_executor(config), map_chunk)
+    key = (tuple(group), tier, config.cache_dir, defaults, choose_executor(config), config.compile_after_lanes,
+           map_chunk)
     try:
         compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
         if isinstance(compiled, Exception):
@@ -675,6 +685,8 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
         # and any call over the memory budget runs again on fewer lanes.
         later = tier_index > 0
         step = config.large_batch if _is_large(tier) else config.later_batch if later else len(todo)
+        if isinstance(compiled, stepped.SteppedGroup) and not _is_large(tier):
+            step = len(todo)  # it splits its lanes into its own few batch sizes
         min_batch = step if later else config.min_batch
         chunks, parts, done = [], [], 0
         while done < len(todo):
@@ -691,10 +703,7 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     except Exception as error:
         _forget_group(key, error)
         raise
-    out = jax.tree_util.tree_map(lambda *xs: np.concatenate([x[:len(c)] for x, c in zip(xs, chunks)]),
-                                 *[p[0] for p in parts])
-    lane_fits = np.concatenate([p[1] for p in parts])
-    return compiled, before, start, todo, out, lane_fits
+    return compiled, before, start, [(chunk, out, fits) for chunk, (out, fits) in zip(chunks, parts)]
 
 
 def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
@@ -705,7 +714,9 @@ def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
     lanes); after it, each program goes on alone with the lanes it left pending (in calls of
     config.later_batch lanes), so a program that leaves many lanes (a grid that grows past the
     canvas, a capacity overflow) does not take the group's other programs along: measured on
-    the CPU battery, later tiers then compute half as many (program, lane) pairs. A group that
+    the CPU battery, later tiers then compute half as many (program, lane) pairs. A stepped
+    group goes on together instead (its programs with lanes left, in one call of the lanes
+    any of them left): its shared steps run once and its kernels need no compile per group. A group that
     fails at a tier (trace, compile, memory) also goes on program by program from that tier;
     a single program goes on to the next tier, the reason kept if lanes remain pending."""
     failures = []
@@ -736,7 +747,7 @@ def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
             continue  # lanes the earlier tiers held keep their results
         if called is None:
             continue  # no pending lane fits this tier
-        compiled, before, start, todo, out, lane_fits = called
+        compiled, before, start, calls = called
         large = _is_large(tier)
         compile_seconds = compiled.compile_seconds - before[0]
         run_seconds = compiled.run_seconds - before[1]
@@ -745,19 +756,29 @@ def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
             outcome = outcomes[program.name]
             outcome.compile_seconds += compile_seconds / len(group)
             outcome.run_seconds += run_seconds / len(group)
-            value, ok, exact = out[program.name]
-            read = _output_reader(value)
             mine = pending[program.name]
-            taken = lane_fits & exact & np.fromiter((b in mine for b in todo.tolist()), bool, len(todo))
-            for position in np.flatnonzero(taken).tolist():
-                b = int(todo[position])
-                outcome.outputs[b] = read(position) if ok[position] else None
-                outcome.paths[b] = path
-                mine.discard(b)
+            for chunk, out, lane_fits in calls:  # each call's outputs read apart (their forms may differ)
+                value, ok, exact = out[program.name]
+                read = _output_reader(value)
+                chunk = chunk.tolist()
+                taken = lane_fits[:len(chunk)] & exact[:len(chunk)] & np.fromiter((b in mine for b in chunk), bool,
+                                                                                   len(chunk))
+                for position in np.flatnonzero(taken).tolist():
+                    b = chunk[position]
+                    outcome.outputs[b] = read(position) if ok[position] else None
+                    outcome.paths[b] = path
+                    mine.discard(b)
         wall = time.perf_counter() - start - compile_seconds
         for program in group:
             outcomes[program.name].path_seconds[path] += wall / len(group)
         if len(group) > 1 and tier_index + 1 < len(config.tiers):
+            if isinstance(compiled, stepped.SteppedGroup):
+                # Steps shared by its programs run once: the group goes on together (those with
+                # lanes left), on kernels that need no compile per group.
+                group = [p for p in group if pending[p.name]]
+                if not group:
+                    break
+                continue
             for program in group:
                 _run_group([program], lanes, config, outcomes, pending, finished, tier_index + 1)
             return

@@ -119,6 +119,11 @@ class KernelTraceError(Exception):
     """A recipe that does not trace (the program goes on to the next tier / dsl_py)."""
 
 
+class KernelNotReady(Exception):
+    """A kernel neither in memory nor on disk that too few lanes have asked for yet to pay
+    for its compile (KernelCache.get's compile_after): its lanes run on dsl_py meanwhile."""
+
+
 def _all_non_empty(containers):
     """bool[]: every container holds an element (its size computed exactly)."""
     import jaxbatt.dsl_jax as dsl
@@ -183,15 +188,24 @@ class KernelCache:
         self.compile_seconds = 0.0  # traced and compiled here (all threads)
         self.compiled = 0
         self.loaded = 0  # from the disk cache
+        self.asked = collections.Counter()  # name -> lanes that asked for a kernel not compiled yet
+        self.not_ready = 0  # times get() answered KernelNotReady
 
     def clear(self):
         with self.lock:
             self.kernels.clear()
 
     def get(self, cache_dir: str, recipe: Recipe, forms: tuple, tier: values.Tier, size: int,
-            map_chunk: Optional[int], slots) -> Tuple[Kernel, float]:
+            map_chunk: Optional[int], slots, lanes: int = 0,
+            compile_after: Optional[int] = None) -> Tuple[Kernel, float]:
         """(the kernel, seconds this call spent tracing and compiling it). Raises
-        KernelTraceError for a recipe that does not trace (remembered)."""
+        KernelTraceError for a recipe that does not trace (remembered).
+
+        compile_after: None compiles a missing kernel at once; a number compiles it once that
+        many lanes (this call's `lanes` and earlier calls', in this process) have asked for
+        it, and raises KernelNotReady until then: renting (dsl_py per lane) until the rent
+        paid equals the price (one compile) costs at most twice the better choice made
+        knowing the future."""
         name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
         with self.lock:
             kernel = self.kernels.get(name)
@@ -201,7 +215,8 @@ class KernelCache:
                 building = self.building.setdefault(name, threading.Lock())
         if kernel is None:
             with building:
-                kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots)
+                kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots,
+                                                      lanes, compile_after)
         else:
             seconds = 0.0
             if isinstance(kernel, Kernel) and cache_dir not in kernel.folders:
@@ -210,12 +225,20 @@ class KernelCache:
             raise kernel
         return kernel, seconds
 
-    def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots):
+    def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots, lanes, compile_after):
         with self.lock:
             if name in self.kernels:  # another thread built it meanwhile
                 return self.kernels[name], 0.0
         start = time.perf_counter()
         entry = executables.load(cache_dir, name, with_meta=True)
+        if entry is None and compile_after is not None:
+            with self.lock:
+                self.asked[name] += lanes
+                if self.asked[name] < compile_after:
+                    self.building.pop(name, None)
+                    self.not_ready += 1
+                    raise KernelNotReady(name)
+                del self.asked[name]
         if entry is not None:
             executable, meta = entry
             if meta["kind"] == TRACE_ERROR:

@@ -25,23 +25,28 @@ from typing import Optional, Tuple
 
 from jaxbatt.dsl_py import PRIMITIVES
 
-# Higher-order primitive -> (position of its function, arguments each call passes it,
-# positions of the containers it walks: the function is called iff all are non-empty; ()
-# where the primitive raises on empty containers as well).
+# Higher-order primitive -> ((position of a function, arguments each call passes it), ...),
+# positions of the containers it walks: its functions are called iff all are non-empty (()
+# where it raises on empty containers as well). Fused steps (rewrite.py) as the calls they
+# replace: paint_mapped(g, f, x) is paint(g, mapply(f, x)), mapply_composed(f, g, y) is
+# mapply(f, apply(g, y)) (apply's result is empty iff y is).
 CALLERS = {
-    "apply": (0, 1, (1,)),
-    "mapply": (0, 1, (1,)),
-    "mapply_union": (0, 1, (1,)),  # mapply where the result is read as cells (rewrite.py)
-    "papply": (0, 2, (1, 2)),
-    "mpapply": (0, 2, (1, 2)),
-    "prapply": (0, 2, (1, 2)),
-    "sfilter": (1, 1, (0,)),
-    "mfilter": (1, 1, (0,)),
-    "argmax": (1, 1, ()),
-    "argmin": (1, 1, ()),
-    "valmax": (1, 1, ()),
-    "valmin": (1, 1, ()),
-    "extract": (1, 1, ()),
+    "apply": (((0, 1),), (1,)),
+    "mapply": (((0, 1),), (1,)),
+    "mapply_union": (((0, 1),), (1,)),
+    "paint_mapped": (((1, 1),), (2,)),
+    "underpaint_mapped": (((1, 1),), (2,)),
+    "mapply_composed": (((0, 1), (1, 1)), (2,)),
+    "papply": (((0, 2),), (1, 2)),
+    "mpapply": (((0, 2),), (1, 2)),
+    "prapply": (((0, 2),), (1, 2)),
+    "sfilter": (((1, 1),), (0,)),
+    "mfilter": (((1, 1),), (0,)),
+    "argmax": (((1, 1),), ()),
+    "argmin": (((1, 1),), ()),
+    "valmax": (((1, 1),), ()),
+    "valmin": (((1, 1),), ()),
+    "extract": (((1, 1),), ()),
 }
 
 # Closure builders -> arities their parts are called with (one call of the closure).
@@ -145,8 +150,10 @@ def raises_where(recipe) -> Optional[Tuple[int, ...]]:
         return ()
     if name not in CALLERS:
         return None
-    position, n, containers = CALLERS[name]
-    if len(args) <= max((position,) + containers) or not calls.always_raises(args[position], n):
+    functions, containers = CALLERS[name]
+    if len(args) <= max(tuple(p for p, _ in functions) + containers):
+        return None
+    if not any(calls.always_raises(args[p], n) for p, n in functions):
         return None
     if any(args[c][0] != "slot" for c in containers):
         return None

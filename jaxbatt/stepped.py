@@ -130,6 +130,9 @@ class Failed:
 
 # The kernel of a step that raises on every lane, or reads a Failed register.
 _ALWAYS_FAILS = kernels.Kernel(FAILED, static_flags=(False, True))
+# A step whose kernel is not ready (kernels.KernelNotReady): not exact on every lane, so
+# its programs' lanes go on to the next tier or dsl_py; its register is Failed (no value).
+_NOT_READY = kernels.Kernel(FAILED, static_flags=(True, False))
 
 
 @dataclasses.dataclass
@@ -143,17 +146,26 @@ class _Planned:
     kernel: kernels.Kernel
 
 
+def _placeholder(like, n: int):
+    """Zeros on n lanes in the form of the batched value `like` (int32 zeros when None)."""
+    if like is None:
+        return np.zeros(n, np.int32)
+    return jax.tree_util.tree_map(lambda x: np.zeros((n,) + x.shape[1:], x.dtype), like)
+
+
 class SteppedGroup:
     """A program group run step by step on kernels (CompiledGroup's interface)."""
 
     def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
-                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None):
+                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None,
+                 compile_after: Optional[int] = None):
         from jaxbatt.codegen import emit
         from jaxbatt.engine import default_memory_budget
 
         self.programs = list(programs)
         self.tier = tier
         self.map_chunk = map_chunk
+        self.compile_after = compile_after  # KernelCache.get's: None compiles every missing kernel
         self.memory_budget = memory_budget or default_memory_budget()
         self.max_lanes = None
         self.cache_dir = cache_dir or emit.default_cache_dir()
@@ -183,10 +195,16 @@ class SteppedGroup:
         indices = list(indices)
         parts = [self._call(lanes, chunk, size) for chunk, size in split_batch(len(indices), batch_sizes())
                  for chunk in [indices[chunk]]]
-        if len(parts) == 1:
-            return parts[0]
-        out = jax.tree_util.tree_map(lambda *xs: np.concatenate(xs), *[p[0] for p in parts])
-        return out, np.concatenate([p[1] for p in parts])
+        out = {}
+        for program in self.lowered:
+            # A call whose plan has no value for the output (None: a callable, a failed or not
+            # ready step; no lane reads it) takes the form of another call's.
+            outputs, reached, exact = zip(*[part[program.name] for part, _ in parts])
+            like = next((v for v in outputs if v is not None), None)
+            outputs = [_placeholder(like, len(r)) if v is None else v for v, r in zip(outputs, reached)]
+            value = jax.tree_util.tree_map(lambda *xs: np.concatenate(xs), *outputs)
+            out[program.name] = (value, np.concatenate(reached), np.concatenate(exact))
+        return out, np.concatenate([fits for _, fits in parts])
 
     def _call(self, lanes, indices: Sequence[int], size: int):
         n = len(indices)
@@ -197,7 +215,7 @@ class SteppedGroup:
         start = time.perf_counter()
         plan = self.plans.get(size)
         if plan is None:
-            self._plan(size, registers)  # runs each step as it plans it
+            self._plan(size, registers, n)  # runs each step as it plans it
         else:
             for i, planned in enumerate(plan):
                 self._step(i, planned, registers, self.dropped_after[size][i])
@@ -256,14 +274,15 @@ class SteppedGroup:
         calls.append(call(step))
         return Recipe(tuple(calls), step.default), tuple(slots)
 
-    def _plan(self, size: int, registers) -> List[_Planned]:
+    def _plan(self, size: int, registers, lanes: int) -> List[_Planned]:
         """Finds (loads or compiles) the kernel of every step at this batch size, running
-        each step as it goes (the forms of later steps' inputs come from earlier outputs)."""
+        each step as it goes (the forms of later steps' inputs come from earlier outputs).
+        A plan with a step not ready is not kept: the next call asks for its kernel again."""
         from jaxbatt.engine import check_memory
 
         plan = []
         for i in range(len(self.steps)):
-            planned = self._plan_step(i, size, registers)
+            planned = self._plan_step(i, size, registers, lanes)
             check_memory(self, planned.kernel.bytes_needed, size)
             self._step(i, planned, registers, ())
             plan.append(planned)
@@ -273,17 +292,18 @@ class SteppedGroup:
         for register, i in last.items():
             if register not in self.outputs:
                 dropped[i].append(register)
-        self.plans[size], self.dropped_after[size] = plan, dropped
+        if all(planned.kernel is not _NOT_READY for planned in plan):
+            self.plans[size], self.dropped_after[size] = plan, dropped
         return plan
 
-    def _plan_step(self, i: int, size: int, registers) -> _Planned:
+    def _plan_step(self, i: int, size: int, registers, lanes: int) -> _Planned:
         if self._reads_failed(i, registers):
             return _Planned(None, (), (), size, _ALWAYS_FAILS)
         lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
         # Constants stay in the key where the recipe does not trace with them as inputs.
         for recipe, slots in [lifted] if lifted == static else [lifted, static]:
             try:
-                return self._planned(recipe, slots, size, registers)
+                return self._planned(recipe, slots, size, registers, lanes)
             except kernels.KernelTraceError:
                 if (recipe, slots) == static:
                     # A step that does not trace may still be known to raise wherever it runs.
@@ -293,12 +313,19 @@ class SteppedGroup:
                     if not containers:
                         return _Planned(None, (), (), size, _ALWAYS_FAILS)
                     return self._planned(Recipe((), raises_where=True), tuple(slots[k] for k in containers),
-                                         size, registers)
+                                         size, registers, lanes)
 
-    def _planned(self, recipe, slots, size, registers) -> _Planned:
+    def _planned(self, recipe, slots, size, registers, lanes) -> _Planned:
+        """The recipe's kernel on those slots (_NOT_READY while it does not pay to compile it)."""
         arrays = [registers[r] for r in slots]
         forms = tuple(kernels.form(a) for a in arrays)
-        kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays)
+        # A FAILED kernel only measures its containers: cheap to compile, few forms.
+        compile_after = None if recipe.raises_where else self.compile_after
+        try:
+            kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays,
+                                          lanes, compile_after)
+        except kernels.KernelNotReady:
+            return _Planned(None, (), (), size, _NOT_READY)
         self.compile_seconds += seconds
         return _Planned(recipe, forms, slots, size, kernel)
 
@@ -343,7 +370,7 @@ class SteppedGroup:
     def _results(self, registers, flags, size) -> Dict[str, tuple]:
         """{program: (value, ok, exact)} on the host: a program's flags from its steps' in
         program order (the first step not ok and exact decides), not exact where its output
-        holds a clipped patch or is no array."""
+        holds a clipped patch or is no array (value None)."""
         wanted = {}
         for program in self.lowered:
             value = registers.get(program.output)
@@ -361,6 +388,6 @@ class SteppedGroup:
                 reached = reached & ok & ex
             exact = exact & ~np.asarray(clipped)
             if value is None:  # a callable as the output: no padded form (the reference runs it)
-                value, exact = np.zeros(size, np.int32), exact & failed
+                exact = exact & failed
             out[program.name] = (value, reached, exact)
         return out

@@ -53,6 +53,17 @@ def test_binds_read_the_arity_of_what_they_bind_as_the_reference_does():
                                         (_prim("apply"), (("local", 0), ("slot", 0))))) is None
 
 
+def test_fused_steps_raise_where_the_calls_they_replace_do():
+    chained = (_prim("chain"), (_prim("recolor"), _prim("size"), _prim("first")))
+    painted = _recipe(chained, (_prim("paint_mapped"), (("slot", 0), ("local", 0), ("slot", 1))))
+    assert raising.raises_where(painted) == (1,)
+    # mapply_composed(f, g, y) = mapply(f, apply(g, y)): either function may be the one.
+    composed = _recipe(chained, (_prim("mapply_composed"), (_prim("toindices"), ("local", 0), ("slot", 2))))
+    assert raising.raises_where(composed) == (2,)
+    fine = _recipe((_prim("mapply_composed"), (_prim("toindices"), _prim("box"), ("slot", 2))),)
+    assert raising.raises_where(fine) is None
+
+
 def test_unknown_callers_and_defaulted_lines_are_not_claimed():
     chained = (_prim("chain"), (_prim("recolor"), _prim("size"), _prim("first")))
     assert raising.raises_where(_recipe(chained, (_prim("pairs_mfilter"), (("local", 0), ("slot", 0))))) is None
