@@ -3,6 +3,7 @@
     jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
                 [--report FILE.json] [--predictions FILE.json] [--limit N]
                 [--failed-lines fail|default] [--executor steps|programs|auto]
+                [--checkpoint N] [--resume]
     jaxbatt warmup [--programs FILE ...] [--cache-dir DIR] [--tiers T,...]
 """
 import argparse
@@ -50,54 +51,80 @@ def _lane_counts(runs):
     return counts
 
 
-def build_report(result: api.BatteryResult, wall_seconds: float, program_errors) -> dict:
+def program_entries(result: api.BatteryResult, tasks) -> dict:
+    """{program: its report entry}: the tasks it solves, lanes per path, its trace error, and
+    the test outputs it gives on each task whose train pairs it reproduces (the predictions'
+    attempts, so a resumed run rebuilds them from the report)."""
+    n_train = {task.id: len(task.train) for task in tasks}
     programs = {}
     for name, per_task in result.runs.items():
         any_run = next(iter(per_task.values()))
+        attempts = {}
+        for task_id, run in per_task.items():
+            if run.train_correct:
+                attempts[task_id] = [o.tolist() if isinstance(o, np.ndarray) else None
+                                     for o in run.outputs[n_train[task_id]:]]
         programs[name] = {
             "task": any_run.task,
             "solved": sorted(t for t, run in per_task.items() if run.solved),
             "lanes": _lane_counts(per_task.values()),
             "trace_error": any_run.trace_error,
+            "attempts": attempts,
         }
+    return programs
+
+
+def summarize(programs: dict, grids: int, program_errors: int, compile_seconds: float, run_seconds: float,
+              wall_seconds: float) -> dict:
     lanes = {path: sum(p["lanes"][path] for p in programs.values())
              for path in list(engine.PATHS) + ["error", engine.TIMEOUT]}
     evaluations = sum(lanes.values())
     solved_tasks = sorted({t for p in programs.values() for t in p["solved"]})
-    summary = {
+    return {
         "tasks_solved": len(solved_tasks),
         "programs": len(programs),
-        "rejected_programs": len(program_errors),
-        "grids": result.lanes,
+        "rejected_programs": program_errors,
+        "grids": grids,
         "evaluations": evaluations,
         "evaluations_per_second": evaluations / wall_seconds if wall_seconds else 0.0,
         "lanes": lanes,
-        "compile_seconds": result.compile_seconds,
-        "run_seconds": result.run_seconds,
+        "compile_seconds": compile_seconds,
+        "run_seconds": run_seconds,
         "wall_seconds": wall_seconds,
     }
-    return {"programs": programs, "summary": summary}
 
 
-def build_predictions(result: api.BatteryResult, tasks) -> dict:
-    """Kaggle format: {task: [{"attempt_1": grid, "attempt_2": grid} per test input]}."""
+def build_report(result: api.BatteryResult, tasks, wall_seconds: float, program_errors) -> dict:
+    programs = program_entries(result, tasks)
+    return {"programs": programs, "summary": summarize(programs, result.lanes, len(program_errors),
+                                                       result.compile_seconds, result.run_seconds, wall_seconds)}
+
+
+def build_predictions(programs: dict, tasks) -> dict:
+    """Kaggle format: {task: [{"attempt_1": grid, "attempt_2": grid} per test input]}, from
+    report entries (program_entries), in program order."""
     predictions = {}
     for task in tasks:
-        n_train = len(task.train)
         attempts = [[] for _ in task.test]
-        for per_task in result.runs.values():
-            run = per_task.get(task.id)
-            if run is None or not run.train_correct:
-                continue
-            for i, output in enumerate(run.outputs[n_train:]):
-                if isinstance(output, np.ndarray) and not any(np.array_equal(output, a) for a in attempts[i]):
+        for entry in programs.values():
+            for i, output in enumerate(entry["attempts"].get(task.id, ())):
+                if output is not None and output not in attempts[i]:
                     attempts[i].append(output)
         entry = []
         for found in attempts:
-            grids = [a.tolist() for a in found[:2]] or [[[0]]]
+            grids = found[:2] or [[[0]]]
             entry.append({"attempt_1": grids[0], "attempt_2": grids[min(1, len(grids) - 1)]})
         predictions[task.id] = entry
     return predictions
+
+
+def write_json(path: str, data, **dump_args):
+    """Writes data to path atomically (a file beside it, then renamed): a run killed while
+    writing leaves the previous version whole."""
+    partial = f"{path}.partial"
+    with open(partial, "w") as handle:
+        json.dump(data, handle, **dump_args)
+    os.replace(partial, path)
 
 
 def _print_summary(report: dict, out=None):
@@ -144,18 +171,53 @@ def cmd_run(args) -> int:
                                  memory_budget=budget, reference_procs=args.reference_procs,
                                  reference_timeout=args.reference_timeout or None, executor=args.executor,
                                  compile_after_lanes=args.compile_after_lanes)
+    entries, seconds = _resumed(args) if args.resume else ({}, {"compile": 0.0, "run": 0.0, "wall": 0.0})
+    todo = [p for p in programs.programs if p.name not in entries]
+    if args.resume:
+        print(f"resuming: {len(entries)} programs already in {args.report}, {len(todo)} to run", file=sys.stderr)
     start = time.perf_counter()
-    result = api.run_tasks(tasks, programs, args.pairing, config, progress=_progress_printer(sys.stderr))
-    wall = time.perf_counter() - start
-    report = build_report(result, wall, programs.errors)
+    progress = _progress_printer(sys.stderr)
+    grids = sum(len(t.train) + len(t.test) for t in tasks if args.pairing == "all" or t.id in
+                {p.task_id for p in programs.programs})
+
+    def checkpoint():
+        report = {"programs": entries,
+                  "summary": summarize(entries, grids, len(programs.errors), seconds["compile"], seconds["run"],
+                                       seconds["wall"] + time.perf_counter() - start)}
+        if args.report:
+            write_json(args.report, report, indent=1)
+        if args.predictions:
+            write_json(args.predictions, build_predictions(entries, tasks))
+        return report
+
+    # Programs run in checkpoints; after each, the report (and predictions) so far are
+    # written atomically, so an interrupted run keeps what finished and --resume goes on.
+    report = checkpoint() if not todo else None
+    for first in range(0, len(todo), args.checkpoint):
+        chunk = api.ProgramSet(todo[first:first + args.checkpoint], [])
+        result = api.run_tasks(tasks, chunk, args.pairing, config, progress=progress)
+        entries.update(program_entries(result, tasks))
+        seconds["compile"] += result.compile_seconds
+        seconds["run"] += result.run_seconds
+        report = checkpoint()
     _print_summary(report)
-    if args.report:
-        with open(args.report, "w") as handle:
-            json.dump(report, handle, indent=1)
-    if args.predictions:
-        with open(args.predictions, "w") as handle:
-            json.dump(build_predictions(result, tasks), handle)
     return 0
+
+
+def _resumed(args):
+    """The program entries and summed seconds of an earlier run's report (--resume)."""
+    if not args.report:
+        raise DataError("--resume needs --report (the report of the run to go on with)")
+    if not os.path.exists(args.report):
+        return {}, {"compile": 0.0, "run": 0.0, "wall": 0.0}
+    try:
+        with open(args.report) as handle:
+            report = json.load(handle)
+        summary = report["summary"]
+        return report["programs"], {"compile": summary["compile_seconds"], "run": summary["run_seconds"],
+                                    "wall": summary["wall_seconds"]}
+    except (ValueError, KeyError, TypeError) as error:
+        raise DataError(f"cannot resume from {args.report}: not a jaxbatt report ({error})") from None
 
 
 def cmd_warmup(args) -> int:
@@ -203,7 +265,11 @@ def main(argv=None) -> int:
     run.add_argument("--solutions", help="Kaggle solutions file for --dataset")
     run.add_argument("--pairing", choices=("own", "all"), default="own",
                      help="own: solve_<id> on task <id> only; all: every program on every task")
-    run.add_argument("--report", help="write the JSON report here")
+    run.add_argument("--report", help="write the JSON report here (after every --checkpoint programs)")
+    run.add_argument("--checkpoint", type=int, default=64, metavar="N",
+                     help="programs run between two writes of the report and predictions (default 64)")
+    run.add_argument("--resume", action="store_true",
+                     help="go on with the run whose --report is given: programs already in it are skipped")
     run.add_argument("--predictions", help="write Kaggle-format predictions here")
     run.add_argument("--limit", type=int, default=0, help="only the first N tasks")
     run.add_argument("--group-size", type=int, default=engine.EngineConfig.group_size,

@@ -589,6 +589,17 @@ def _pool(processes):
     return _reference_pool[1]
 
 
+def start_reference_pool(processes: int):
+    """Starts the processes that evaluate() gives the lanes left to dsl_py (config.reference_procs)
+    and waits until each has imported jaxbatt, so a later evaluate() does not wait for them
+    (a search starts it once, as it warms up)."""
+    _pool(processes).map(_worker_ready, range(processes))
+
+
+def _worker_ready(_):
+    return os.getpid()
+
+
 def _reference_task(task):
     """Pool worker: (program, lanes, defaults, timeout) -> (output, path) on each lane."""
     program, lanes, defaults, timeout = task

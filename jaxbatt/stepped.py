@@ -55,6 +55,10 @@ def split_batch(n: int, sizes: Sequence[int]):
         done += take
     return calls
 
+# Callees whose value is a callable (a DEFERRED kernel, flags known while tracing).
+CLOSURE_BUILDERS = frozenset(("prim", name) for name in ("compose", "chain", "fork", "rbind", "lbind", "matcher",
+                                                          "power"))
+
 # Arguments kept as constants in a kernel's key (by callee, argument positions): a static
 # power exponent unrolls, a traced one loops and is exact only for shape-keeping functions.
 STATIC_ARGUMENTS = {"power": (1,)}
@@ -319,8 +323,11 @@ class SteppedGroup:
         """The recipe's kernel on those slots (_NOT_READY while it does not pay to compile it)."""
         arrays = [registers[r] for r in slots]
         forms = tuple(kernels.form(a) for a in arrays)
-        # A FAILED kernel only measures its containers: cheap to compile, few forms.
-        compile_after = None if recipe.raises_where else self.compile_after
+        # Built at once whatever compile_after says: a FAILED kernel (it only measures its
+        # containers: cheap, few forms) and a closure's (traced, nothing to compile; its
+        # readers cannot ask for their kernels before it is ready).
+        cheap = recipe.raises_where or recipe.calls[-1][0] in CLOSURE_BUILDERS
+        compile_after = None if cheap else self.compile_after
         try:
             kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays,
                                           lanes, compile_after)
