@@ -179,6 +179,7 @@ def main(argv):
         print(f"dsl_py pool of {FLAGS.reference_procs} processes started: {time.perf_counter() - start:.1f} s "
               f"(once, not in the rounds, as the reference's)", flush=True)
     pool = multiprocessing.get_context("spawn").Pool(FLAGS.reference_procs)
+    pool.map(engine.worker_ready, range(FLAGS.reference_procs), chunksize=1)  # imports done before round 0
     totals = {"jaxbatt": 0.0, "reference": 0.0, "evaluations": 0, "mismatches": 0, "compile": 0.0}
     paths = dict.fromkeys(engine.PATHS + (engine.TIMEOUT,), 0)
     for r in range(FLAGS.rounds):

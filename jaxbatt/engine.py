@@ -593,10 +593,14 @@ def start_reference_pool(processes: int):
     """Starts the processes that evaluate() gives the lanes left to dsl_py (config.reference_procs)
     and waits until each has imported jaxbatt, so a later evaluate() does not wait for them
     (a search starts it once, as it warms up)."""
-    _pool(processes).map(_worker_ready, range(processes))
+    _pool(processes).map(worker_ready, range(processes), chunksize=1)
 
 
-def _worker_ready(_):
+def worker_ready(_=None):
+    """A pool task that makes a worker import jaxbatt's reference, then waits a moment so each
+    worker of a pool takes one of `processes` such tasks."""
+    from jaxbatt.codegen import reference  # noqa: F401 - the import is the point
+    time.sleep(0.5)
     return os.getpid()
 
 

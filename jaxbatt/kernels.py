@@ -16,11 +16,19 @@ Kinds of kernel (decided by tracing the recipe once, then kept with it):
 - FAILED: a step that raises wherever it is called (raising.py; `Recipe.raises_where`): no
   value, flags (False, True) where its containers are all non-empty, not exact elsewhere.
 
+A recipe whose step calls a primitive of a family (FAMILIES: the primitives of one
+signature, e.g. rot90 ... compress, Grid -> Grid) has a family kernel: its step is
+("switch", members), an unbatched opcode input picks the member (lax.switch: one branch
+runs), so a search swapping a primitive for another of its signature compiles nothing. The
+members are those whose output has the form most of them give on the kernel's inputs
+(`Kernel.members`); a callee that is not among them runs its own kernel.
+
 The executable of each key is stored with its kind in the executable cache (executables.py),
 so a new process loads it without tracing; at most MAX_KERNELS stay in memory.
 """
 import collections
 import dataclasses
+import inspect
 import threading
 import time
 from typing import Any, Optional, Tuple
@@ -39,8 +47,30 @@ FAILED = "failed"
 TRACE_ERROR = "trace error"  # kept on disk too: a recipe that does not trace is not traced again
 
 # An argument of a recipe step: ("slot", k) the k-th array input, ("local", j) the value of
-# the recipe's j-th step, ("const", v) a literal, ("prim", name) a dsl_jax name.
+# the recipe's j-th step, ("const", v) a literal, ("prim", name) a dsl_jax name; a callee
+# may also be ("switch", members): the member the opcode input picks.
 Ref = Tuple[str, Any]
+
+# Callees whose value is a callable (a DEFERRED kernel) or whose argument is in the key.
+_NOT_IN_FAMILIES = frozenset({"compose", "chain", "fork", "rbind", "lbind", "matcher", "power", "branch"})
+
+
+def _families() -> dict:
+    """{primitive: the primitives of its signature (dsl_py's annotations), sorted}, for the
+    signatures of two primitives or more."""
+    from jaxbatt.dsl_py import PRIMITIVES
+
+    by_signature = collections.defaultdict(list)
+    for name, fn in PRIMITIVES.items():
+        if name not in _NOT_IN_FAMILIES:
+            signature = inspect.signature(fn)
+            by_signature[(tuple(p.annotation for p in signature.parameters.values()),
+                          signature.return_annotation)].append(name)
+    return {name: tuple(sorted(members)) for members in by_signature.values() if len(members) > 1
+            for name in members}
+
+
+FAMILIES = _families()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,8 +91,14 @@ def _literal(value):
     return value
 
 
-def _evaluate(recipe: Recipe, slots):
-    """(value, ok, exact) of the recipe's step on the slot values (under a trace)."""
+def switched(recipe: Recipe) -> bool:
+    """Whether the recipe's step is a family's ("switch", members): its kernel takes an opcode."""
+    return recipe.calls[-1][0][0] == "switch" if recipe.calls else False
+
+
+def _evaluate(recipe: Recipe, slots, opcode=None):
+    """(value, ok, exact) of the recipe's step on the slot values (under a trace); a switch
+    step runs the member `opcode` picks."""
     import jaxbatt.dsl_jax as dsl
 
     local = []
@@ -81,7 +117,13 @@ def _evaluate(recipe: Recipe, slots):
         # A deferred value's own flags are its step's (kept apart): discarded here.
         local.append(flags.collect_step(resolve(callee), *map(resolve, args))[0])
     callee, args = recipe.calls[-1]
-    value, ok, exact = flags.collect_step(resolve(callee), *map(resolve, args))
+    args = [resolve(a) for a in args]
+    if callee[0] == "switch":
+        def branch(member):
+            return lambda: jax.tree_util.tree_map(jnp.asarray, flags.collect_step(getattr(dsl, member), *args))
+        value, ok, exact = jax.lax.switch(opcode, [branch(m) for m in callee[1]])
+    else:
+        value, ok, exact = flags.collect_step(resolve(callee), *args)
     if recipe.default is not None:
         value, ok, exact = emit.defaulted(value, ok, exact, eval(recipe.default))
     return value, ok, exact
@@ -113,6 +155,7 @@ class Kernel:
     loaded: bool = False  # came from the disk cache and has not run yet
     bytes_needed: Optional[int] = None  # XLA's estimate for one call (None: not reported)
     folders: set = dataclasses.field(default_factory=set)  # cache folders that hold it
+    members: Tuple[str, ...] = ()  # a family kernel's: the callees its opcode picks, in order
 
 
 class KernelTraceError(Exception):
@@ -136,13 +179,17 @@ def _all_non_empty(containers):
 
 
 def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], seen: dict):
-    """The per-lane function of a recipe; `seen` records what the trace found out."""
+    """The per-lane function of a recipe (a switch recipe's takes the opcode last); `seen`
+    records what the trace found out."""
     def lane(*slots):
+        opcode = None
+        if switched(recipe):
+            *slots, opcode = slots
         with values.use_tier(tier), flags.chunked_maps(map_chunk):
             if recipe.raises_where:
                 seen["kind"], seen["static"] = FAILED, None
                 return jnp.asarray(False), _all_non_empty(slots)
-            value, ok, exact = _evaluate(recipe, slots)
+            value, ok, exact = _evaluate(recipe, slots, opcode)
             if is_deferred(value):
                 seen["kind"] = DEFERRED
                 concrete = not isinstance(ok, jax.core.Tracer) and not isinstance(exact, jax.core.Tracer)
@@ -153,24 +200,53 @@ def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], 
     return lane
 
 
+def _members(recipe: Recipe, tier, map_chunk, slots) -> Tuple[str, ...]:
+    """The members of a switch recipe's family that trace to a VALUE on these slots with the
+    output form most of them give (ties: the first member's), in family order."""
+    (_, family), args = recipe.calls[-1]
+    forms = {}
+    for member in family:
+        alone = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("prim", member), args),))
+        seen = {}
+        try:
+            out = jax.eval_shape(jax.vmap(_lane_function(alone, tier, map_chunk, seen)), *slots)
+        except Exception:  # noqa: BLE001 - a member that does not trace here is left out
+            continue
+        if seen.get("kind") == VALUE:
+            forms[member] = jax.tree_util.tree_structure(out), [(x.shape, x.dtype) for x in jax.tree_util.tree_leaves(out)]
+    groups = collections.defaultdict(list)
+    for member, found in forms.items():
+        groups[repr(found)].append(member)
+    return tuple(max(groups.values(), key=len)) if groups else ()
+
+
 def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
     """Traces and compiles a recipe for `size` lanes of the batched `slots`."""
+    members = ()
+    if switched(recipe):
+        members = _members(recipe, tier, map_chunk, slots)
+        if len(members) < 2:
+            raise KernelTraceError("fewer than two members of the family trace to one form")
+        (_, _), args = recipe.calls[-1]
+        recipe = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("switch", members), args),))
     seen = {}
-    fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), axis_size=size))
+    in_axes = (0,) * len(slots) + ((None,) if members else ())
+    fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), in_axes=in_axes, axis_size=size))
     try:
-        lowered = fn.lower(*slots)
+        lowered = fn.lower(*slots, *((np.int32(0),) if members else ()))
     except Exception as error:
         raise KernelTraceError(f"{type(error).__name__}: {error}") from None
     if seen["kind"] in (DEFERRED, FAILED) and seen["static"] is not None:
         return Kernel(DEFERRED, static_flags=seen["static"])
     executable = lowered.compile()
-    return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable))
+    return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
 
 
 def _store(cache_dir, name, kernel: Kernel):
     kernel.folders.add(cache_dir)
     executables.store(cache_dir, name, kernel.executable, meta={
-        "kind": kernel.kind, "static_flags": kernel.static_flags, "bytes_needed": kernel.bytes_needed})
+        "kind": kernel.kind, "static_flags": kernel.static_flags, "bytes_needed": kernel.bytes_needed,
+        "members": kernel.members})
 
 
 class KernelCache:
@@ -245,7 +321,8 @@ class KernelCache:
                 kernel = KernelTraceError(meta["message"])
             else:
                 kernel = Kernel(meta["kind"], executable, meta.get("static_flags"), loaded=executable is not None,
-                                bytes_needed=meta.get("bytes_needed"), folders={cache_dir})
+                                bytes_needed=meta.get("bytes_needed"), folders={cache_dir},
+                                members=tuple(meta.get("members", ())))
             seconds = 0.0
             with self.lock:
                 self.loaded += 1

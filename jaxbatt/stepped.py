@@ -148,6 +148,7 @@ class _Planned:
     slots: Tuple[int, ...]
     size: int  # lanes per call
     kernel: kernels.Kernel
+    opcode: Optional[int] = None  # a family kernel's: the member the step calls
 
 
 def _placeholder(like, n: int):
@@ -304,6 +305,9 @@ class SteppedGroup:
         if self._reads_failed(i, registers):
             return _Planned(None, (), (), size, _ALWAYS_FAILS)
         lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
+        family = self._family_step(lifted, size, registers, lanes)
+        if family is not None:
+            return family
         # Constants stay in the key where the recipe does not trace with them as inputs.
         for recipe, slots in [lifted] if lifted == static else [lifted, static]:
             try:
@@ -318,6 +322,25 @@ class SteppedGroup:
                         return _Planned(None, (), (), size, _ALWAYS_FAILS)
                     return self._planned(Recipe((), raises_where=True), tuple(slots[k] for k in containers),
                                          size, registers, lanes)
+
+    def _family_step(self, lifted, size, registers, lanes) -> Optional[_Planned]:
+        """The step on its family's kernel (kernels.FAMILIES), or None: its callee is in no
+        family, the family kernel does not trace, or leaves the callee out."""
+        recipe, slots = lifted
+        (kind, callee), args = recipe.calls[-1]
+        if kind != "prim" or callee not in kernels.FAMILIES:
+            return None
+        switch = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("switch", kernels.FAMILIES[callee]), args),))
+        try:
+            planned = self._planned(switch, slots, size, registers, lanes)
+        except kernels.KernelTraceError:
+            return None
+        if planned.kernel is _NOT_READY:
+            return planned
+        if callee not in planned.kernel.members:
+            return None
+        planned.opcode = planned.kernel.members.index(callee)
+        return planned
 
     def _planned(self, recipe, slots, size, registers, lanes) -> _Planned:
         """The recipe's kernel on those slots (_NOT_READY while it does not pay to compile it)."""
@@ -361,8 +384,9 @@ class SteppedGroup:
 
     def _execute(self, planned: _Planned, arrays):
         kernel = planned.kernel
+        opcode = () if planned.opcode is None else (np.int32(planned.opcode),)
         try:
-            out = kernel.executable(*arrays)
+            out = kernel.executable(*arrays, *opcode)
             if kernel.loaded:  # its errors surface here, not in a later step (dispatch is asynchronous)
                 jax.block_until_ready(out)
         except Exception:
@@ -370,7 +394,7 @@ class SteppedGroup:
                 raise
             kernel = planned.kernel = KERNELS.rebuild(self.cache_dir, planned.recipe, planned.forms, self.tier,
                                                       planned.size, self.map_chunk, arrays)
-            out = kernel.executable(*arrays)
+            out = kernel.executable(*arrays, *opcode)
         kernel.loaded = False
         return out
 

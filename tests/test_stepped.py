@@ -187,3 +187,24 @@ def test_with_compile_after_lanes_a_kernel_compiles_once_enough_lanes_asked_for_
         compiled.append(kernels.KERNELS.compiled)
     assert paths == [{"reference"}] * 2 + [{"jax"}] * 2
     assert compiled[1] == compiled[0] and compiled[2] == compiled[1] + 1 and compiled[3] == compiled[2]
+
+
+def test_a_primitive_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp_path):
+    """rot90 ... compress (Grid -> Grid) share a family kernel: its opcode picks the member."""
+    def program(callee):
+        return _programs(f"def solve_turned(I):\n"
+                         f"    x1 = {callee}(I)\n"
+                         f"    x2 = ofcolor(x1, ZERO)\n"
+                         f"    O = fill(x1, FIVE, x2)\n"
+                         f"    return O\n")
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    config = _steps(cache_dir=str(tmp_path))
+    assert {"rot90", "rot270", "compress", "tophalf"} <= set(kernels.FAMILIES["rot90"])
+    engine.evaluate(program("rot90"), lanes, config)
+    compiled = kernels.KERNELS.compiled
+    for callee in ("rot270", "compress", "tophalf"):
+        programs = program(callee)
+        outcomes = engine.evaluate(programs, lanes, config)
+        _assert_engine_equals_reference(programs, lanes, outcomes)
+        assert set(outcomes["solve_turned"].paths) == {"jax"}
+    assert kernels.KERNELS.compiled == compiled
