@@ -16,12 +16,14 @@ Kinds of kernel (decided by tracing the recipe once, then kept with it):
 - FAILED: a step that raises wherever it is called (raising.py; `Recipe.raises_where`): no
   value, flags (False, True) where its containers are all non-empty, not exact elsewhere.
 
-A recipe whose step calls a primitive of a family (FAMILIES: the primitives of one
-signature, e.g. rot90 ... compress, Grid -> Grid) has a family kernel: its step is
-("switch", members), an unbatched opcode input picks the member (lax.switch: one branch
-runs), so a search swapping a primitive for another of its signature compiles nothing. The
-members are those whose output has the form most of them give on the kernel's inputs
-(`Kernel.members`); a callee that is not among them runs its own kernel.
+A primitive of a family (FAMILIES: the primitives of one signature, e.g. rot90 ... compress,
+Grid -> Grid), as the step's callee or as a function it passes on (`apply(rot90, x)`,
+`compose(size, first)`), can be a switch in the recipe: ("switch", (k, family)) is the
+member that the k-th opcode input (unbatched: lax.switch runs one branch) picks, so a
+search swapping a primitive for another of its signature compiles nothing. A switch's
+members are those that trace, on the arguments it is first called with, to the output form
+most of them give (`Kernel.members[k]`); a recipe whose callee is not among them runs on its
+own kernel.
 
 The executable of each key is stored with its kind in the executable cache (executables.py),
 so a new process loads it without tracing; at most MAX_KERNELS stay in memory.
@@ -52,7 +54,7 @@ TRACE_ERROR = "trace error"  # kept on disk too: a recipe that does not trace is
 Ref = Tuple[str, Any]
 
 # Callees whose value is a callable (a DEFERRED kernel) or whose argument is in the key.
-_NOT_IN_FAMILIES = frozenset({"compose", "chain", "fork", "rbind", "lbind", "matcher", "power", "branch"})
+NOT_IN_FAMILIES = frozenset({"compose", "chain", "fork", "rbind", "lbind", "matcher", "power", "branch"})
 
 
 def _families() -> dict:
@@ -62,7 +64,7 @@ def _families() -> dict:
 
     by_signature = collections.defaultdict(list)
     for name, fn in PRIMITIVES.items():
-        if name not in _NOT_IN_FAMILIES:
+        if name not in NOT_IN_FAMILIES:
             signature = inspect.signature(fn)
             by_signature[(tuple(p.annotation for p in signature.parameters.values()),
                           signature.return_annotation)].append(name)
@@ -91,17 +93,67 @@ def _literal(value):
     return value
 
 
-def switched(recipe: Recipe) -> bool:
-    """Whether the recipe's step is a family's ("switch", members): its kernel takes an opcode."""
-    return recipe.calls[-1][0][0] == "switch" if recipe.calls else False
+def switches(recipe: Recipe) -> int:
+    """How many switches the recipe has (its kernel's opcode inputs, after its slots)."""
+    found = set()
+
+    def visit(ref):
+        if ref[0] == "switch":
+            found.add(ref[1][0])
+    for callee, args in recipe.calls:
+        for ref in (callee,) + args:
+            visit(ref)
+    return len(found)
 
 
-def _evaluate(recipe: Recipe, slots, opcode=None):
-    """(value, ok, exact) of the recipe's step on the slot values (under a trace); a switch
-    step runs the member `opcode` picks."""
+def _form_of(fn, args):
+    """The abstract output of fn on args (their arrays abstract, the rest as they are)."""
+    leaves, tree = jax.tree_util.tree_flatten(args)
+    dynamic = [i for i, x in enumerate(leaves) if isinstance(x, (jax.Array, np.ndarray, np.generic))]
+
+    def on(*arrays):
+        merged = list(leaves)
+        for i, x in zip(dynamic, arrays):
+            merged[i] = x
+        return flags.collect(fn, *jax.tree_util.tree_unflatten(tree, merged))[0]
+    return jax.eval_shape(on, *[leaves[i] for i in dynamic])
+
+
+def _switch(k: int, family: Tuple[str, ...], opcode, found: dict):
+    """The function the opcode picks among the family's members: found[k], those that trace
+    on the arguments of its first call to the form most of them give (ties: family order)."""
+    import jaxbatt.dsl_jax as dsl
+    from jaxbatt.dsl_jax.functional import _arity, _with_arity
+
+    def call(*args):
+        if k not in found:
+            forms = collections.defaultdict(list)
+            for member in family:
+                try:
+                    out = _form_of(getattr(dsl, member), args)
+                except Exception:  # noqa: BLE001 - a member that does not trace here is left out
+                    continue
+                leaves, tree = jax.tree_util.tree_flatten(out)
+                forms[repr((tree, [(x.shape, x.dtype) for x in leaves]))].append(member)
+            found[k] = tuple(max(forms.values(), key=len)) if forms else ()
+        if not found[k]:
+            raise TypeError(f"no member of {family} traces on these arguments")
+
+        def branch(member):
+            return lambda: jax.tree_util.tree_map(jnp.asarray, flags.collect(getattr(dsl, member), *args))
+        out, ok, exact = jax.lax.switch(opcode, [branch(m) for m in found[k]])
+        flags.report(ok, exact)
+        return out
+    return _with_arity(_arity(getattr(dsl, family[0])), call)
+
+
+def _evaluate(recipe: Recipe, slots, opcodes=(), members=None):
+    """(value, ok, exact) of the recipe's step on the slot values (under a trace); switch k
+    runs the member opcodes[k] picks among members[k] (found while tracing)."""
     import jaxbatt.dsl_jax as dsl
 
     local = []
+    switched = {}
 
     def resolve(ref):
         kind, x = ref
@@ -111,19 +163,18 @@ def _evaluate(recipe: Recipe, slots, opcode=None):
             return local[x]
         if kind == "const":
             return _literal(x)
+        if kind == "switch":
+            k, family = x
+            if k not in switched:
+                switched[k] = _switch(k, family, opcodes[k], members)
+            return switched[k]
         return getattr(dsl, x)
 
     for callee, args in recipe.calls[:-1]:
         # A deferred value's own flags are its step's (kept apart): discarded here.
         local.append(flags.collect_step(resolve(callee), *map(resolve, args))[0])
     callee, args = recipe.calls[-1]
-    args = [resolve(a) for a in args]
-    if callee[0] == "switch":
-        def branch(member):
-            return lambda: jax.tree_util.tree_map(jnp.asarray, flags.collect_step(getattr(dsl, member), *args))
-        value, ok, exact = jax.lax.switch(opcode, [branch(m) for m in callee[1]])
-    else:
-        value, ok, exact = flags.collect_step(resolve(callee), *args)
+    value, ok, exact = flags.collect_step(resolve(callee), *map(resolve, args))
     if recipe.default is not None:
         value, ok, exact = emit.defaulted(value, ok, exact, eval(recipe.default))
     return value, ok, exact
@@ -155,7 +206,7 @@ class Kernel:
     loaded: bool = False  # came from the disk cache and has not run yet
     bytes_needed: Optional[int] = None  # XLA's estimate for one call (None: not reported)
     folders: set = dataclasses.field(default_factory=set)  # cache folders that hold it
-    members: Tuple[str, ...] = ()  # a family kernel's: the callees its opcode picks, in order
+    members: Tuple[Tuple[str, ...], ...] = ()  # per switch: the callees its opcode picks, in order
 
 
 class KernelTraceError(Exception):
@@ -179,17 +230,17 @@ def _all_non_empty(containers):
 
 
 def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], seen: dict):
-    """The per-lane function of a recipe (a switch recipe's takes the opcode last); `seen`
-    records what the trace found out."""
-    def lane(*slots):
-        opcode = None
-        if switched(recipe):
-            *slots, opcode = slots
+    """The per-lane function of a recipe (its opcodes after its slots); `seen` records what
+    the trace found out (kind, static flags, members of each switch)."""
+    n = switches(recipe)
+
+    def lane(*inputs):
+        slots, opcodes = inputs[:len(inputs) - n], inputs[len(inputs) - n:]
         with values.use_tier(tier), flags.chunked_maps(map_chunk):
             if recipe.raises_where:
                 seen["kind"], seen["static"] = FAILED, None
                 return jnp.asarray(False), _all_non_empty(slots)
-            value, ok, exact = _evaluate(recipe, slots, opcode)
+            value, ok, exact = _evaluate(recipe, slots, opcodes, seen.setdefault("members", {}))
             if is_deferred(value):
                 seen["kind"] = DEFERRED
                 concrete = not isinstance(ok, jax.core.Tracer) and not isinstance(exact, jax.core.Tracer)
@@ -200,45 +251,20 @@ def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], 
     return lane
 
 
-def _members(recipe: Recipe, tier, map_chunk, slots) -> Tuple[str, ...]:
-    """The members of a switch recipe's family that trace to a VALUE on these slots with the
-    output form most of them give (ties: the first member's), in family order."""
-    (_, family), args = recipe.calls[-1]
-    forms = {}
-    for member in family:
-        alone = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("prim", member), args),))
-        seen = {}
-        try:
-            out = jax.eval_shape(jax.vmap(_lane_function(alone, tier, map_chunk, seen)), *slots)
-        except Exception:  # noqa: BLE001 - a member that does not trace here is left out
-            continue
-        if seen.get("kind") == VALUE:
-            forms[member] = jax.tree_util.tree_structure(out), [(x.shape, x.dtype) for x in jax.tree_util.tree_leaves(out)]
-    groups = collections.defaultdict(list)
-    for member, found in forms.items():
-        groups[repr(found)].append(member)
-    return tuple(max(groups.values(), key=len)) if groups else ()
-
-
 def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
     """Traces and compiles a recipe for `size` lanes of the batched `slots`."""
-    members = ()
-    if switched(recipe):
-        members = _members(recipe, tier, map_chunk, slots)
-        if len(members) < 2:
-            raise KernelTraceError("fewer than two members of the family trace to one form")
-        (_, _), args = recipe.calls[-1]
-        recipe = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("switch", members), args),))
     seen = {}
-    in_axes = (0,) * len(slots) + ((None,) if members else ())
-    fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), in_axes=in_axes, axis_size=size))
+    n = switches(recipe)
+    fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), in_axes=(0,) * len(slots) + (None,) * n,
+                          axis_size=size))
     try:
-        lowered = fn.lower(*slots, *((np.int32(0),) if members else ()))
+        lowered = fn.lower(*slots, *[np.int32(0)] * n)
     except Exception as error:
         raise KernelTraceError(f"{type(error).__name__}: {error}") from None
     if seen["kind"] in (DEFERRED, FAILED) and seen["static"] is not None:
         return Kernel(DEFERRED, static_flags=seen["static"])
     executable = lowered.compile()
+    members = tuple(seen["members"].get(k, ()) for k in range(n))
     return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
 
 
@@ -262,7 +288,8 @@ class KernelCache:
         self.kernels = collections.OrderedDict()  # name -> Kernel, or the KernelTraceError
         self.building = {}  # name -> Lock held while one thread builds it
         self.compile_seconds = 0.0  # traced and compiled here (all threads)
-        self.compiled = 0
+        self.compiled = 0  # XLA compiles
+        self.traced = 0  # recipes traced with nothing to compile (static flags, trace errors)
         self.loaded = 0  # from the disk cache
         self.asked = collections.Counter()  # name -> lanes that asked for a kernel not compiled yet
         self.not_ready = 0  # times get() answered KernelNotReady
@@ -322,7 +349,7 @@ class KernelCache:
             else:
                 kernel = Kernel(meta["kind"], executable, meta.get("static_flags"), loaded=executable is not None,
                                 bytes_needed=meta.get("bytes_needed"), folders={cache_dir},
-                                members=tuple(meta.get("members", ())))
+                                members=tuple(map(tuple, meta.get("members", ()))))
             seconds = 0.0
             with self.lock:
                 self.loaded += 1
@@ -336,7 +363,10 @@ class KernelCache:
             seconds = time.perf_counter() - start
             with self.lock:
                 self.compile_seconds += seconds
-                self.compiled += 1
+                if isinstance(kernel, Kernel) and kernel.executable is not None:
+                    self.compiled += 1
+                else:
+                    self.traced += 1
         with self.lock:
             self.kernels[name] = kernel
             self.building.pop(name, None)

@@ -59,6 +59,10 @@ def split_batch(n: int, sizes: Sequence[int]):
 CLOSURE_BUILDERS = frozenset(("prim", name) for name in ("compose", "chain", "fork", "rbind", "lbind", "matcher",
                                                           "power"))
 
+# Primitives that keep their names where passed as functions: mapply and lbind read
+# attributes of them (functional.py: `offsets` of neighbours, shift's first argument).
+UNSWITCHED = frozenset({"shift", "dneighbors", "ineighbors", "neighbors"})
+
 # Arguments kept as constants in a kernel's key (by callee, argument positions): a static
 # power exponent unrolls, a traced one loops and is exact only for shape-keeping functions.
 STATIC_ARGUMENTS = {"power": (1,)}
@@ -148,7 +152,7 @@ class _Planned:
     slots: Tuple[int, ...]
     size: int  # lanes per call
     kernel: kernels.Kernel
-    opcode: Optional[int] = None  # a family kernel's: the member the step calls
+    opcodes: Tuple[int, ...] = ()  # per switch of the recipe: the member the step calls
 
 
 def _placeholder(like, n: int):
@@ -233,11 +237,13 @@ class SteppedGroup:
 
     # ------------------------------------------------------------------ planning
 
-    def _recipe(self, i: int, registers, lift: bool = True) -> Tuple[Recipe, tuple]:
-        """The recipe of step i and the registers of its slots, given which registers hold
-        Deferred values (their steps are inlined, each once, in program order). With `lift`,
-        its Integer and IntegerTuple constants are slots too (registers ("const", value)),
-        so programs that differ only in them share the kernel."""
+    def _recipe(self, i: int, registers, lift: bool = True, switch: bool = False) -> Tuple[Recipe, tuple, tuple]:
+        """(the recipe of step i, the registers of its slots, the primitives its switches
+        stand for), given which registers hold Deferred values (their steps are inlined, each
+        once, in program order). With `lift`, its Integer and IntegerTuple constants are
+        slots too (registers ("const", value)), so programs that differ only in them share
+        the kernel; with `switch`, its primitives of a family are switches (kernels.py), so
+        programs that differ in them share it too."""
         inlined = set()
 
         def visit(operand):
@@ -250,7 +256,7 @@ class SteppedGroup:
         step = self.steps[i]
         for operand in (step.callee,) + step.args:
             visit(operand)
-        slots, local = [], {}
+        slots, local, switched = [], {}, []
 
         def slot(register):
             if register not in slots or isinstance(register, tuple):  # a constant: one slot per use
@@ -264,6 +270,10 @@ class SteppedGroup:
                     return slot(("const", operand.value))
                 return ("const", operand.value)
             if isinstance(operand, str):
+                # A function passed on keeps its own name where a mapping reads its attributes.
+                if switch and operand in kernels.FAMILIES and (callee is None or operand not in UNSWITCHED):
+                    switched.append(operand)
+                    return ("switch", (len(switched) - 1, kernels.FAMILIES[operand]))
                 return ("prim", operand)
             if operand in local:
                 return ("local", local[operand])
@@ -277,7 +287,7 @@ class SteppedGroup:
             calls.append(call(self.steps[register - len(INPUTS)]))
             local[register] = len(calls) - 1
         calls.append(call(step))
-        return Recipe(tuple(calls), step.default), tuple(slots)
+        return Recipe(tuple(calls), step.default), tuple(slots), tuple(switched)
 
     def _plan(self, size: int, registers, lanes: int) -> List[_Planned]:
         """Finds (loads or compiles) the kernel of every step at this batch size, running
@@ -304,16 +314,22 @@ class SteppedGroup:
     def _plan_step(self, i: int, size: int, registers, lanes: int) -> _Planned:
         if self._reads_failed(i, registers):
             return _Planned(None, (), (), size, _ALWAYS_FAILS)
-        lifted, static = self._recipe(i, registers, lift=True), self._recipe(i, registers, lift=False)
-        family = self._family_step(lifted, size, registers, lanes)
-        if family is not None:
-            return family
+        step = self.steps[i]
+        if not (isinstance(step.callee, str) and ("prim", step.callee) in CLOSURE_BUILDERS):
+            switched, slots, names = self._recipe(i, registers, lift=True, switch=True)
+            if names:
+                planned = self._switched(switched, slots, names, size, registers, lanes)
+                if planned is not None:
+                    return planned
+        (lifted, lifted_slots, _), (static, static_slots, _) = (self._recipe(i, registers, lift=True),
+                                                                  self._recipe(i, registers, lift=False))
         # Constants stay in the key where the recipe does not trace with them as inputs.
-        for recipe, slots in [lifted] if lifted == static else [lifted, static]:
+        attempts = [(lifted, lifted_slots)] + ([(static, static_slots)] if lifted != static else [])
+        for recipe, slots in attempts:
             try:
                 return self._planned(recipe, slots, size, registers, lanes)
             except kernels.KernelTraceError:
-                if (recipe, slots) == static:
+                if recipe == static:
                     # A step that does not trace may still be known to raise wherever it runs.
                     containers = raising.raises_where(recipe)
                     if containers is None:
@@ -323,23 +339,19 @@ class SteppedGroup:
                     return self._planned(Recipe((), raises_where=True), tuple(slots[k] for k in containers),
                                          size, registers, lanes)
 
-    def _family_step(self, lifted, size, registers, lanes) -> Optional[_Planned]:
-        """The step on its family's kernel (kernels.FAMILIES), or None: its callee is in no
-        family, the family kernel does not trace, or leaves the callee out."""
-        recipe, slots = lifted
-        (kind, callee), args = recipe.calls[-1]
-        if kind != "prim" or callee not in kernels.FAMILIES:
-            return None
-        switch = dataclasses.replace(recipe, calls=recipe.calls[:-1] + ((("switch", kernels.FAMILIES[callee]), args),))
+    def _switched(self, recipe, slots, names, size, registers, lanes) -> Optional[_Planned]:
+        """The step on the kernel of its recipe with switches, or None: it does not trace, or
+        a switch's members leave out the primitive it stands for."""
         try:
-            planned = self._planned(switch, slots, size, registers, lanes)
+            planned = self._planned(recipe, slots, size, registers, lanes)
         except kernels.KernelTraceError:
             return None
         if planned.kernel is _NOT_READY:
             return planned
-        if callee not in planned.kernel.members:
+        members = planned.kernel.members
+        if len(members) != len(names) or any(name not in found for name, found in zip(names, members)):
             return None
-        planned.opcode = planned.kernel.members.index(callee)
+        planned.opcodes = tuple(found.index(name) for name, found in zip(names, members))
         return planned
 
     def _planned(self, recipe, slots, size, registers, lanes) -> _Planned:
@@ -384,7 +396,7 @@ class SteppedGroup:
 
     def _execute(self, planned: _Planned, arrays):
         kernel = planned.kernel
-        opcode = () if planned.opcode is None else (np.int32(planned.opcode),)
+        opcode = tuple(np.int32(k) for k in planned.opcodes)
         try:
             out = kernel.executable(*arrays, *opcode)
             if kernel.loaded:  # its errors surface here, not in a later step (dispatch is asynchronous)

@@ -208,3 +208,24 @@ def test_a_primitive_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp
         _assert_engine_equals_reference(programs, lanes, outcomes)
         assert set(outcomes["solve_turned"].paths) == {"jax"}
     assert kernels.KERNELS.compiled == compiled
+
+
+def test_a_function_argument_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp_path):
+    """The corner passed to apply is a switch of the kernel: ulcorner ... center share it."""
+    def program(corner):
+        return _programs(f"def solve_corners(I):\n"
+                         f"    x1 = objects(I, T, F, T)\n"
+                         f"    x2 = apply({corner}, x1)\n"
+                         f"    x3 = first(x2)\n"
+                         f"    O = fill(I, FIVE, x2)\n"
+                         f"    return O\n")
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
+    config = _steps(cache_dir=str(tmp_path))
+    engine.evaluate(program("ulcorner"), lanes, config)
+    compiled = kernels.KERNELS.compiled
+    for corner in ("lrcorner", "urcorner", "center"):
+        programs = program(corner)
+        outcomes = engine.evaluate(programs, lanes, config)
+        _assert_engine_equals_reference(programs, lanes, outcomes)
+        assert set(outcomes["solve_corners"].paths) == {"jax"}
+    assert kernels.KERNELS.compiled == compiled
