@@ -53,8 +53,10 @@ TRACE_ERROR = "trace error"  # kept on disk too: a recipe that does not trace is
 # may also be ("switch", members): the member the opcode input picks.
 Ref = Tuple[str, Any]
 
-# Callees whose value is a callable (a DEFERRED kernel) or whose argument is in the key.
-NOT_IN_FAMILIES = frozenset({"compose", "chain", "fork", "rbind", "lbind", "matcher", "power", "branch"})
+# Callees whose value is a callable (a DEFERRED kernel, flags known while tracing).
+CLOSURE_BUILDERS = frozenset({"compose", "chain", "fork", "rbind", "lbind", "matcher", "power"})
+# Those and branch (it may return a callable) stand in no family.
+NOT_IN_FAMILIES = CLOSURE_BUILDERS | {"branch"}
 
 
 def _families() -> dict:

@@ -55,9 +55,8 @@ def split_batch(n: int, sizes: Sequence[int]):
         done += take
     return calls
 
-# Callees whose value is a callable (a DEFERRED kernel, flags known while tracing).
-CLOSURE_BUILDERS = frozenset(("prim", name) for name in ("compose", "chain", "fork", "rbind", "lbind", "matcher",
-                                                          "power"))
+# Recipe callees whose value is a callable (kernels.CLOSURE_BUILDERS).
+CLOSURE_BUILDERS = frozenset(("prim", name) for name in kernels.CLOSURE_BUILDERS)
 
 # Primitives that keep their names where passed as functions: mapply and lbind read
 # attributes of them (functional.py: `offsets` of neighbours, shift's first argument).

@@ -189,43 +189,34 @@ def test_with_compile_after_lanes_a_kernel_compiles_once_enough_lanes_asked_for_
     assert compiled[1] == compiled[0] and compiled[2] == compiled[1] + 1 and compiled[3] == compiled[2]
 
 
-def test_a_primitive_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp_path):
-    """rot90 ... compress (Grid -> Grid) share a family kernel: its opcode picks the member."""
-    def program(callee):
-        return _programs(f"def solve_turned(I):\n"
-                         f"    x1 = {callee}(I)\n"
-                         f"    x2 = ofcolor(x1, ZERO)\n"
-                         f"    O = fill(x1, FIVE, x2)\n"
-                         f"    return O\n")
+def _assert_swaps_compile_nothing(arc1, tmp_path, source, first, swaps):
+    """source.format(f) for f in first, *swaps: after the first, exact, all on JAX, no compile."""
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
     config = _steps(cache_dir=str(tmp_path))
-    assert {"rot90", "rot270", "compress", "tophalf"} <= set(kernels.FAMILIES["rot90"])
-    engine.evaluate(program("rot90"), lanes, config)
+    engine.evaluate(_programs(source.format(first)), lanes, config)
     compiled = kernels.KERNELS.compiled
-    for callee in ("rot270", "compress", "tophalf"):
-        programs = program(callee)
+    for swap in swaps:
+        programs = _programs(source.format(swap))
         outcomes = engine.evaluate(programs, lanes, config)
         _assert_engine_equals_reference(programs, lanes, outcomes)
-        assert set(outcomes["solve_turned"].paths) == {"jax"}
+        assert all(set(o.paths) == {"jax"} for o in outcomes.values())
     assert kernels.KERNELS.compiled == compiled
+
+
+def test_a_primitive_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp_path):
+    """rot90 ... compress (Grid -> Grid) share a family kernel: its opcode picks the member."""
+    assert {"rot90", "rot270", "compress", "tophalf"} <= set(kernels.FAMILIES["rot90"])
+    _assert_swaps_compile_nothing(arc1, tmp_path, "def solve_turned(I):\n"
+                                                  "    x1 = {}(I)\n"
+                                                  "    x2 = ofcolor(x1, ZERO)\n"
+                                                  "    O = fill(x1, FIVE, x2)\n"
+                                                  "    return O\n", "rot90", ("rot270", "compress", "tophalf"))
 
 
 def test_a_function_argument_swapped_for_one_of_its_signature_compiles_nothing(arc1, tmp_path):
     """The corner passed to apply is a switch of the kernel: ulcorner ... center share it."""
-    def program(corner):
-        return _programs(f"def solve_corners(I):\n"
-                         f"    x1 = objects(I, T, F, T)\n"
-                         f"    x2 = apply({corner}, x1)\n"
-                         f"    x3 = first(x2)\n"
-                         f"    O = fill(I, FIVE, x2)\n"
-                         f"    return O\n")
-    lanes = _lanes([arc1[i] for i in sorted(arc1)[:3]])
-    config = _steps(cache_dir=str(tmp_path))
-    engine.evaluate(program("ulcorner"), lanes, config)
-    compiled = kernels.KERNELS.compiled
-    for corner in ("lrcorner", "urcorner", "center"):
-        programs = program(corner)
-        outcomes = engine.evaluate(programs, lanes, config)
-        _assert_engine_equals_reference(programs, lanes, outcomes)
-        assert set(outcomes["solve_corners"].paths) == {"jax"}
-    assert kernels.KERNELS.compiled == compiled
+    _assert_swaps_compile_nothing(arc1, tmp_path, "def solve_corners(I):\n"
+                                                  "    x1 = objects(I, T, F, T)\n"
+                                                  "    x2 = apply({}, x1)\n"
+                                                  "    O = fill(I, FIVE, x2)\n"
+                                                  "    return O\n", "ulcorner", ("lrcorner", "urcorner", "center"))
