@@ -3,7 +3,7 @@
     jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
                 [--report FILE.json] [--predictions FILE.json] [--limit N]
                 [--failed-lines fail|default] [--executor steps|programs|auto]
-                [--checkpoint N] [--resume]
+                [--checkpoint N] [--resume] [--max-memory GIB] [--compile-timeout SECONDS]
     jaxbatt warmup [--programs FILE ...] [--cache-dir DIR] [--tiers T,...]
 """
 import argparse
@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from jaxbatt import api, engine
+from jaxbatt import api, engine, kernels, memory
 from jaxbatt.data import DATASETS, DataError, load_tasks
 from jaxbatt.dsl_jax import values
 
@@ -91,6 +91,12 @@ def summarize(programs: dict, grids: int, program_errors: int, compile_seconds: 
         "compile_seconds": compile_seconds,
         "run_seconds": run_seconds,
         "wall_seconds": wall_seconds,
+        # Of this process (a resumed run's: since it resumed) and of its largest dsl_py worker.
+        "peak_resident_gib": memory.peak_resident() / 2**30,
+        "peak_worker_resident_gib": memory.peak_resident(children=True) / 2**30,
+        "memory_releases": memory.releases,
+        "compiles_timed_out": kernels.KERNELS.timed_out + sum(
+            "CompileTimeout" in (p["trace_error"] or "") for p in programs.values()),
     }
 
 
@@ -141,6 +147,9 @@ def _print_summary(report: dict, out=None):
         ("compile time", f"{s['compile_seconds']:.2f} s"),
         ("jax run time", f"{s['run_seconds']:.2f} s"),
         ("wall time", f"{s['wall_seconds']:.2f} s"),
+        ("peak resident memory", f"{s['peak_resident_gib']:.2f} GiB (dsl_py worker "
+                                 f"{s['peak_worker_resident_gib']:.2f} GiB)"),
+        ("compiles past --compile-timeout", f"{s['compiles_timed_out']}"),
     ]
     print_table(rows, out)
 
@@ -166,11 +175,13 @@ def cmd_run(args) -> int:
     for error in programs.errors:
         print(f"rejected: {error}", file=sys.stderr)
     budget = int(args.memory_budget * 2**30) if args.memory_budget else None
+    max_memory = memory.default_limit() if args.max_memory is None else int(args.max_memory * 2**30) or None
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
                                  cache_dir=args.cache_dir, failed_lines=args.failed_lines,
                                  memory_budget=budget, reference_procs=args.reference_procs,
                                  reference_timeout=args.reference_timeout or None, executor=args.executor,
-                                 compile_after_lanes=args.compile_after_lanes)
+                                 compile_after_lanes=args.compile_after_lanes,
+                                 compile_timeout=args.compile_timeout or None, max_memory=max_memory)
     entries, seconds = _resumed(args) if args.resume else ({}, {"compile": 0.0, "run": 0.0, "wall": 0.0})
     todo = [p for p in programs.programs if p.name not in entries]
     if args.resume:
@@ -288,6 +299,10 @@ def main(argv=None) -> int:
     run.add_argument("--memory-budget", type=float, metavar="GIB",
                      help="memory one compiled call may use (default: half the device's memory "
                           "where JAX reports it, else 4 GiB); larger calls run on fewer lanes")
+    run.add_argument("--max-memory", type=float, metavar="GIB",
+                     help="resident memory the run may reach: past 80%% of it, compiled code held in "
+                          "memory is dropped, then programs go to the reference instead of compiling "
+                          "(default: 60%% of the machine's memory; 0: no limit)")
     run.add_argument("--failed-lines", choices=("fail", "default"), default="fail",
                      help="a guarded batt line (try/except) that fails: fail what depends on it, "
                           "or take its type's default as card.py does")
@@ -299,6 +314,11 @@ def main(argv=None) -> int:
                      help="steps: compile a kernel not in the cache only once N lanes have asked "
                           "for it, running them on the reference until then (a search's fresh "
                           "candidates; default: compile at once)")
+    run.add_argument("--compile-timeout", type=float, default=engine.EngineConfig.compile_timeout,
+                     metavar="SECONDS",
+                     help="seconds one XLA compile may take; past it its program (steps: its lanes) "
+                          "goes on to the next tier or the reference while the compile ends in the "
+                          "background (0: no limit)")
     warm = sub.add_parser("warmup", help="compile the step kernels of a corpus of programs into the cache "
                                          "(once; later runs of any program made of their steps compile nothing)")
     warm.add_argument("--programs", action="append",

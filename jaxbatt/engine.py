@@ -25,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt import executables, stepped
+from jaxbatt import executables, memory, stepped
 from jaxbatt.codegen import emit
 from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
@@ -70,11 +70,6 @@ def default_tiers() -> tuple:
     return (values.TINY, values.SMALL, values.LARGE)
 
 
-def _is_large(tier: values.Tier) -> bool:
-    """Values of this tier are larger than SMALL's (its lanes' path is "jax-large")."""
-    return tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
-
-
 @dataclasses.dataclass
 class EngineConfig:
     tiers: Optional[Sequence[values.Tier]] = None  # None: default_tiers()
@@ -112,6 +107,15 @@ class EngineConfig:
     # the lanes of programs that need it on dsl_py until then. For searches, where most new
     # kernels serve one candidate on a few lanes: N = a compile's cost in dsl_py lanes.
     compile_after_lanes: Optional[int] = None
+    # Seconds one XLA compile (a program group's, a step kernel's) may take; past it nothing
+    # waits for it: the group or program goes on to the next tier (steps: its lanes, as for a
+    # kernel not ready), and the compile, finishing in the background, is kept for later
+    # calls. None: no limit. XLA:CPU's constant folding alone can take minutes on a module.
+    compile_timeout: Optional[float] = 120.0
+    # Bytes of resident memory the process may reach (memory.py): past 80% of it caches are
+    # dropped, then groups go to dsl_py; each call's buffers must fit what is left. None:
+    # no limit. Default: 60% of the machine's memory.
+    max_memory: Optional[int] = dataclasses.field(default_factory=memory.default_limit)
 
     def __post_init__(self):
         if self.tiers is None:
@@ -144,6 +148,16 @@ def enable_compilation_cache(cache_dir: Optional[str] = None):
 def clear_compiled():
     """Forgets compiled groups and step kernels in this process (the persistent cache stays)."""
     _compiled_groups.clear()
+    stepped.KERNELS.clear()
+    jax.clear_caches()
+
+
+def _release_compiled():
+    """Drops the executables this process holds (they reload from the executable cache);
+    the groups that failed stay remembered."""
+    with _compiled_groups_lock:
+        for key in [k for k, v in _compiled_groups.items() if not isinstance(v, Exception)]:
+            del _compiled_groups[key]
     stepped.KERNELS.clear()
     jax.clear_caches()
 
@@ -303,11 +317,14 @@ class OverMemoryBudget(Exception):
 
 def check_memory(group, needed: Optional[int], size: int):
     """Raises OverMemoryBudget when a call of `size` lanes needing `needed` bytes (None: not
-    known) is over group.memory_budget, after setting group.max_lanes to the lanes that fit."""
-    if needed is None or needed <= group.memory_budget:
+    known) is over group.memory_budget or the room left under group.max_memory, after
+    setting group.max_lanes to the lanes that fit."""
+    room = memory.room(group.max_memory)
+    budget = group.memory_budget if room is None else min(group.memory_budget, room)
+    if needed is None or needed <= budget:
         return
     per_lane = needed / size
-    lanes = 0 if per_lane > group.memory_budget else 1 << int(np.log2(group.memory_budget / per_lane))
+    lanes = 0 if per_lane > budget else 1 << int(np.log2(budget / per_lane))
     group.max_lanes = min(lanes, size // 2)
     raise OverMemoryBudget(per_lane, group.max_lanes)
 
@@ -316,11 +333,14 @@ class CompiledGroup:
     """jit(vmap(batt)) of one program group at one tier."""
 
     def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
-                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None):
+                 memory_budget: Optional[int] = None, map_chunk: Optional[int] = None,
+                 compile_timeout: Optional[float] = None, max_memory: Optional[int] = None):
         self.programs = list(programs)
         self.tier = tier
         self.map_chunk = map_chunk  # elements a mapped function runs on at once (None: all)
         self.memory_budget = memory_budget or default_memory_budget()
+        self.compile_timeout = compile_timeout  # seconds (executables.compile_within)
+        self.max_memory = max_memory  # EngineConfig's: the room check_memory leaves a call
         self.max_lanes = None  # lanes per call within the memory budget, once one call was over
         self.cache_dir = cache_dir or emit.default_cache_dir()
         self.module = emit.load(self.programs, cache_dir, defaults)
@@ -371,15 +391,20 @@ class CompiledGroup:
         """The executable for one batch size: from the executable cache, else traced and
         compiled (and stored). Sharded executables are left to JAX's own cache."""
         if sharding is not None:
-            return self.fn.lower(grid, train, target).compile()
+            return executables.compile_within(self.fn.lower(grid, train, target), self.compile_timeout)
         name = executables.key(self.module.__name__, self.tier, size, self.uses_train, self.uses_target,
                                self.map_chunk)
         compiled = executables.load(self.cache_dir, name) if use_cache else None
         if compiled is not None:
             self.loaded.add(size)
             return compiled
-        compiled = self.fn.lower(grid, train, target).compile()
-        executables.store(self.cache_dir, name, compiled)
+
+        def store(executable):  # also when it ends past the limit: a later run loads it
+            executables.store(self.cache_dir, name, executable)
+
+        with memory.compile_slot(self.tier):
+            compiled = executables.compile_within(self.fn.lower(grid, train, target), self.compile_timeout, store)
+        store(compiled)
         return compiled
 
 
@@ -409,10 +434,12 @@ def _compiled_group(key, group, tier, config, defaults, map_chunk):
         else:
             budget = (config.memory_budget or default_memory_budget()) // _threads(config)
             if choose_executor(config) == "programs":
-                compiled = CompiledGroup(group, tier, config.cache_dir, defaults, budget, map_chunk)
+                compiled = CompiledGroup(group, tier, config.cache_dir, defaults, budget, map_chunk,
+                                         config.compile_timeout, config.max_memory)
             else:
                 compiled = stepped.SteppedGroup(group, tier, config.cache_dir, defaults, budget, map_chunk,
-                                                config.compile_after_lanes)
+                                                config.compile_after_lanes, config.compile_timeout,
+                                                config.max_memory)
             _compiled_groups[key] = compiled
             live = [k for k, v in _compiled_groups.items() if isinstance(v, CompiledGroup)]
             for old in live[:-MAX_COMPILED_GROUPS]:
@@ -686,7 +713,7 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
     tier = config.tiers[tier_index]
     defaults = config.failed_lines == "default"
     key = (tuple(group), tier, config.cache_dir, defaults, choose_executor(config), config.compile_after_lanes,
-           map_chunk)
+           config.compile_timeout, map_chunk)
     try:
         compiled = _compiled_group(key, group, tier, config, defaults, map_chunk)
         if isinstance(compiled, Exception):
@@ -699,8 +726,8 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
         # Bounded memory: a tier larger than SMALL holds values ~5-30x larger per lane,
         # and any call over the memory budget runs again on fewer lanes.
         later = tier_index > 0
-        step = config.large_batch if _is_large(tier) else config.later_batch if later else len(todo)
-        if isinstance(compiled, stepped.SteppedGroup) and not _is_large(tier):
+        step = config.large_batch if memory.is_large(tier) else config.later_batch if later else len(todo)
+        if isinstance(compiled, stepped.SteppedGroup) and not memory.is_large(tier):
             step = len(todo)  # it splits its lanes into its own few batch sizes
         min_batch = step if later else config.min_batch
         chunks, parts, done = [], [], 0
@@ -741,6 +768,7 @@ def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
         if not len(todo):
             break
         try:
+            memory.make_room(config.max_memory, _release_compiled)
             try:
                 called = _call_tier(group, todo, lanes, tier_index, config, None)
             except OverMemoryBudget as over:
@@ -757,13 +785,13 @@ def _run_group(group, lanes, config, outcomes, pending, finished, first_tier=0):
                 return
             failures.append(f"{tier.name} tier: {type(error).__name__}: {error}")
             _drop_frames(error)  # the frames it gathered on its way up
-            if isinstance(error, OverMemoryBudget):
+            if isinstance(error, (OverMemoryBudget, memory.OverMemoryLimit)):
                 break  # larger tiers need more
             continue  # lanes the earlier tiers held keep their results
         if called is None:
             continue  # no pending lane fits this tier
         compiled, before, start, calls = called
-        large = _is_large(tier)
+        large = memory.is_large(tier)
         compile_seconds = compiled.compile_seconds - before[0]
         run_seconds = compiled.run_seconds - before[1]
         path = "jax-large" if large else "jax"

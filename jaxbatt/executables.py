@@ -13,6 +13,7 @@ import hashlib
 import os
 import pickle
 import threading
+from typing import Callable, Optional
 
 import jax
 from jax.experimental import serialize_executable
@@ -57,6 +58,46 @@ def bytes_needed(executable):
         return m.temp_size_in_bytes + m.argument_size_in_bytes + m.output_size_in_bytes
     except Exception:
         return None
+
+
+class CompileTimeout(Exception):
+    """XLA did not finish a compile within the limit. Nobody waits for it: the compile goes
+    on in a background thread, which hands its executable to the `when_done` callback."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"XLA compile past the {seconds:g} s limit (--compile-timeout)")
+
+
+def compile_within(lowered, seconds: Optional[float], when_done: Callable = None):
+    """lowered.compile(), or CompileTimeout once it runs past `seconds` (None: no limit).
+    A compile is not interruptible: one past the limit finishes in a daemon thread, then
+    calls when_done(executable) (not on an error), so its work is kept for later callers."""
+    if seconds is None:
+        return lowered.compile()
+    finished = threading.Event()
+    result = {}
+
+    def compile_it():
+        try:
+            result["executable"] = lowered.compile()
+        except Exception as error:  # raised to the caller if it still waits, else dropped
+            result["error"] = error
+        with lock:
+            finished.set()
+            late = result.pop("late", False)
+        if late and "executable" in result and when_done is not None:
+            when_done(result["executable"])
+
+    lock = threading.Lock()
+    threading.Thread(target=compile_it, name="jaxbatt-compile", daemon=True).start()
+    finished.wait(seconds)
+    with lock:
+        if not finished.is_set():
+            result["late"] = True
+            raise CompileTimeout(seconds)
+    if "error" in result:
+        raise result["error"]
+    return result["executable"]
 
 
 def _path(folder: str, name: str) -> str:

@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt import executables
+from jaxbatt import executables, memory
 from jaxbatt.codegen import emit
 from jaxbatt.dsl_jax import flags, values
 
@@ -217,7 +217,8 @@ class KernelTraceError(Exception):
 
 class KernelNotReady(Exception):
     """A kernel neither in memory nor on disk that too few lanes have asked for yet to pay
-    for its compile (KernelCache.get's compile_after): its lanes run on dsl_py meanwhile."""
+    for its compile (KernelCache.get's compile_after), or whose compile ran past its limit
+    and has not ended (compile_timeout): its lanes go on to the next tier or dsl_py."""
 
 
 def _all_non_empty(containers):
@@ -253,8 +254,11 @@ def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], 
     return lane
 
 
-def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
-    """Traces and compiles a recipe for `size` lanes of the batched `slots`."""
+def _build(recipe, tier, size, map_chunk, slots, compile_timeout: Optional[float] = None,
+           when_late=None) -> Kernel:
+    """Traces and compiles a recipe for `size` lanes of the batched `slots`. A compile past
+    `compile_timeout` seconds raises executables.CompileTimeout and, once it ends, hands its
+    Kernel to when_late(kernel)."""
     seen = {}
     n = switches(recipe)
     fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), in_axes=(0,) * len(slots) + (None,) * n,
@@ -265,9 +269,13 @@ def _build(recipe, tier, size, map_chunk, slots) -> Kernel:
         raise KernelTraceError(f"{type(error).__name__}: {error}") from None
     if seen["kind"] in (DEFERRED, FAILED) and seen["static"] is not None:
         return Kernel(DEFERRED, static_flags=seen["static"])
-    executable = lowered.compile()
     members = tuple(seen["members"].get(k, ()) for k in range(n))
-    return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
+
+    def kernel_of(executable):
+        return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
+
+    late = None if when_late is None else lambda executable: when_late(kernel_of(executable))
+    return kernel_of(executables.compile_within(lowered, compile_timeout, late))
 
 
 def _store(cache_dir, name, kernel: Kernel):
@@ -295,14 +303,16 @@ class KernelCache:
         self.loaded = 0  # from the disk cache
         self.asked = collections.Counter()  # name -> lanes that asked for a kernel not compiled yet
         self.not_ready = 0  # times get() answered KernelNotReady
+        self.compiling_late = set()  # names whose compile ran past its limit and goes on
+        self.timed_out = 0  # compiles past their limit
 
     def clear(self):
         with self.lock:
             self.kernels.clear()
 
     def get(self, cache_dir: str, recipe: Recipe, forms: tuple, tier: values.Tier, size: int,
-            map_chunk: Optional[int], slots, lanes: int = 0,
-            compile_after: Optional[int] = None) -> Tuple[Kernel, float]:
+            map_chunk: Optional[int], slots, lanes: int = 0, compile_after: Optional[int] = None,
+            compile_timeout: Optional[float] = None) -> Tuple[Kernel, float]:
         """(the kernel, seconds this call spent tracing and compiling it). Raises
         KernelTraceError for a recipe that does not trace (remembered).
 
@@ -310,18 +320,25 @@ class KernelCache:
         many lanes (this call's `lanes` and earlier calls', in this process) have asked for
         it, and raises KernelNotReady until then: renting (dsl_py per lane) until the rent
         paid equals the price (one compile) costs at most twice the better choice made
-        knowing the future."""
+        knowing the future.
+
+        compile_timeout: a compile past it raises KernelNotReady, as does every get() of the
+        kernel until that compile, going on in the background, has ended (the kernel is then
+        kept as any other)."""
         name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
         with self.lock:
             kernel = self.kernels.get(name)
             if kernel is not None:
                 self.kernels.move_to_end(name)
+            elif name in self.compiling_late:
+                self.not_ready += 1
+                raise KernelNotReady(name)
             else:
                 building = self.building.setdefault(name, threading.Lock())
         if kernel is None:
             with building:
                 kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots,
-                                                      lanes, compile_after)
+                                                      lanes, compile_after, compile_timeout)
         else:
             seconds = 0.0
             if isinstance(kernel, Kernel) and cache_dir not in kernel.folders:
@@ -330,7 +347,8 @@ class KernelCache:
             raise kernel
         return kernel, seconds
 
-    def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots, lanes, compile_after):
+    def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots, lanes, compile_after,
+                       compile_timeout):
         with self.lock:
             if name in self.kernels:  # another thread built it meanwhile
                 return self.kernels[name], 0.0
@@ -357,11 +375,21 @@ class KernelCache:
                 self.loaded += 1
         else:
             try:
-                kernel = _build(recipe, tier, size, map_chunk, slots)
+                with memory.compile_slot(tier):
+                    kernel = _build(recipe, tier, size, map_chunk, slots, compile_timeout,
+                                    lambda late: self._keep_late(cache_dir, name, late))
                 _store(cache_dir, name, kernel)
             except KernelTraceError as error:
                 kernel = error
                 executables.store(cache_dir, name, None, meta={"kind": TRACE_ERROR, "message": str(error)})
+            except executables.CompileTimeout:
+                with self.lock:
+                    self.compile_seconds += time.perf_counter() - start
+                    self.compiling_late.add(name)
+                    self.building.pop(name, None)
+                    self.timed_out += 1
+                    self.not_ready += 1
+                raise KernelNotReady(name) from None
             seconds = time.perf_counter() - start
             with self.lock:
                 self.compile_seconds += seconds
@@ -375,6 +403,14 @@ class KernelCache:
             while len(self.kernels) > self.MAX_KERNELS:
                 self.kernels.popitem(last=False)
         return kernel, seconds
+
+    def _keep_late(self, cache_dir, name, kernel: Kernel):
+        """Keeps a kernel whose compile ended after its limit (it runs for later calls)."""
+        _store(cache_dir, name, kernel)
+        with self.lock:
+            self.kernels[name] = kernel
+            self.compiling_late.discard(name)
+            self.compiled += 1
 
     def rebuild(self, cache_dir, recipe, forms, tier, size, map_chunk, slots) -> Kernel:
         """A fresh compile of a kernel whose cached executable failed to run here (XLA:CPU

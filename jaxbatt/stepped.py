@@ -166,7 +166,8 @@ class SteppedGroup:
 
     def __init__(self, programs: Sequence[Program], tier: values.Tier, cache_dir=None, defaults: bool = False,
                  memory_budget: Optional[int] = None, map_chunk: Optional[int] = None,
-                 compile_after: Optional[int] = None):
+                 compile_after: Optional[int] = None, compile_timeout: Optional[float] = None,
+                 max_memory: Optional[int] = None):
         from jaxbatt.codegen import emit
         from jaxbatt.engine import default_memory_budget
 
@@ -174,7 +175,9 @@ class SteppedGroup:
         self.tier = tier
         self.map_chunk = map_chunk
         self.compile_after = compile_after  # KernelCache.get's: None compiles every missing kernel
+        self.compile_timeout = compile_timeout  # KernelCache.get's: seconds a compile may take (None: any)
         self.memory_budget = memory_budget or default_memory_budget()
+        self.max_memory = max_memory  # CompiledGroup's
         self.max_lanes = None
         self.cache_dir = cache_dir or emit.default_cache_dir()
         self.steps, self.lowered = lower(self.programs, defaults)
@@ -364,7 +367,7 @@ class SteppedGroup:
         compile_after = None if cheap else self.compile_after
         try:
             kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays,
-                                          lanes, compile_after)
+                                          lanes, compile_after, self.compile_timeout)
         except kernels.KernelNotReady:
             return _Planned(None, (), (), size, _NOT_READY)
         self.compile_seconds += seconds
