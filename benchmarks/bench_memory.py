@@ -31,15 +31,6 @@ flags.DEFINE_float("reference_timeout", 10.0, "seconds one lane may take on dsl_
 FLAGS = flags.FLAGS
 
 
-def _same(a, b):
-    import numpy as np
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and (a == b).all()
-    return a == b
-
-
 def _programs(tasks):
     """[(program, task)] pairs: each program with the task it runs on."""
     import dataclasses
@@ -55,6 +46,25 @@ def _programs(tasks):
     for error in loaded.errors:
         print(f"rejected: {error}", file=sys.stderr)
     return [(p, by_id[p.task_id]) for p in loaded.programs if p.task_id in by_id]
+
+
+def _progress(start, every=30.0):
+    """An engine progress callback printing a line (programs done, resident memory) every `every` s."""
+    from jaxbatt import kernels, memory
+    last = [start]
+
+    def progress(phase, done, total):
+        now = time.perf_counter()
+        if now - last[0] >= every or done == total:
+            last[0] = now
+            print(f"{now - start:7.0f} s  {phase} {done}/{total}  resident {memory.resident() / 2**30:.2f} GiB  "
+                  f"kernels compiled {kernels.KERNELS.compiled}", flush=True)
+    return progress
+
+
+def _with_error(outcomes, name) -> int:
+    """Programs whose report names the exception `name` (at some tier)."""
+    return sum(name in (o.trace_error or "") for o in outcomes.values())
 
 
 def main(argv):
@@ -78,7 +88,7 @@ def main(argv):
     print(f"{len(programs)} programs, {len(lanes)} lanes, tiers {FLAGS.tiers}, executor {FLAGS.executor}, "
           f"limit {limit / 2**30:.2f} GiB", flush=True)
     start = time.perf_counter()
-    outcomes = engine.evaluate(programs, lanes, config, lanes_of=lanes_of)
+    outcomes = engine.evaluate(programs, lanes, config, lanes_of=lanes_of, progress=_progress(start))
     wall = time.perf_counter() - start
     peak = memory.peak_resident()
 
@@ -92,7 +102,7 @@ def main(argv):
             if engine.TIMEOUT in (path, outcome.paths[b]):
                 continue
             compared += 1
-            if not _same(outcome.outputs[b], expected):
+            if not engine.same_output(outcome.outputs[b], expected):
                 mismatches += 1
                 print(f"MISMATCH {program.name} lane {b} via {outcome.paths[b]}", file=sys.stderr)
     reference = time.perf_counter() - start
@@ -105,11 +115,9 @@ def main(argv):
         ("memory limit", f"{limit / 2**30:.2f} GiB (nothing new starts past {memory.HIGH_WATER:.0%})"),
         ("peak resident memory", f"{peak / 2**30:.2f} GiB"),
         ("memory releases (caches dropped)", f"{memory.releases}"),
-        ("programs with lanes sent to dsl_py by the limit",
-         f"{sum('OverMemoryLimit' in (o.trace_error or '') for o in outcomes.values())}"),
-        ("compiles past --compile_timeout", f"{kernels.KERNELS.timed_out} kernels, "
-                                            f"{sum('CompileTimeout' in (o.trace_error or '') for o in outcomes.values())}"
-                                            " programs"),
+        ("programs with lanes sent to dsl_py by the limit", f"{_with_error(outcomes, 'OverMemoryLimit')}"),
+        ("compiles past --compile_timeout",
+         f"{kernels.KERNELS.timed_out} kernels, {_with_error(outcomes, 'CompileTimeout')} programs"),
         ("lanes compared / mismatches", f"{compared} / {mismatches}"),
     ])
     print(f"peak_resident_gib: {peak / 2**30:.2f}")

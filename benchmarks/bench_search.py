@@ -42,6 +42,7 @@ flags.DEFINE_bool("warmup", True, "compile the bundled solvers' kernels first (s
 flags.DEFINE_integer("compile_after_lanes", 256,
                      "stepped executor: compile a kernel the cache lacks once this many lanes asked for it "
                      "(dsl_py runs them until then; ~one compile's cost in dsl_py lanes on a CPU); 0: at once")
+flags.DEFINE_integer("group_size", 0, "programs per group (0: EngineConfig's default)")
 flags.DEFINE_string("output", None, "also write the batt file of each round here (a folder)")
 
 
@@ -139,15 +140,6 @@ def run_reference(pool, programs, lanes, procs):
     return {p.name: flat[i * len(lanes):(i + 1) * len(lanes)] for i, p in enumerate(programs)}, seconds
 
 
-def _same(a, b):
-    import numpy as np
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and (a == b).all()
-    return a == b
-
-
 def main(argv):
     del argv
     import jax
@@ -164,7 +156,8 @@ def main(argv):
     lanes = [lane for t in tasks for lane in api.task_lanes(t)[0]]
     population = api.load_programs(str(SOLVERS_PATH)).programs
     config = engine.EngineConfig(cache_dir=cache, executor=FLAGS.executor, reference_procs=FLAGS.reference_procs,
-                                 compile_after_lanes=FLAGS.compile_after_lanes or None)
+                                 compile_after_lanes=FLAGS.compile_after_lanes or None,
+                                 group_size=FLAGS.group_size or engine.EngineConfig.group_size)
     print(f"{FLAGS.rounds} rounds x {FLAGS.population} candidates x {len(lanes)} samples of {len(tasks)} tasks; "
           f"backend {jax.default_backend()}, executor {engine.choose_executor(config)}", flush=True)
     warmup_seconds = None
@@ -198,7 +191,7 @@ def main(argv):
         compile_seconds = kernels.KERNELS.compile_seconds - compiled_before + sum(
             o.compile_seconds for o in outcomes.values() if engine.choose_executor(config) == "programs")
         reference, reference_seconds = run_reference(pool, programs, lanes, FLAGS.reference_procs)
-        mismatches = sum(not _same(outcomes[p.name].outputs[b], reference[p.name][b])
+        mismatches = sum(not engine.same_output(outcomes[p.name].outputs[b], reference[p.name][b])
                          for p in programs for b in range(len(lanes)) if outcomes[p.name].paths[b] != engine.TIMEOUT)
         for o in outcomes.values():
             for path in o.paths:
@@ -206,7 +199,8 @@ def main(argv):
         scores = {}
         for p in programs:
             if p.name.startswith("o"):
-                scores[p.name] = sum(_same(out, lane.expected) for out, lane in zip(outcomes[p.name].outputs, lanes))
+                scores[p.name] = sum(engine.same_output(out, lane.expected)
+                                     for out, lane in zip(outcomes[p.name].outputs, lanes))
         by_candidate = {}
         for name, score in scores.items():  # batt outputs are named o<k>[<candidate name>]
             by_candidate[re.search(r"'([^']*)'", name).group(1)] = score

@@ -569,6 +569,15 @@ def as_output(value):
     return np.asarray(value, np.int8) if is_grid else value
 
 
+def same_output(a, b) -> bool:
+    """Whether two results in as_output's form (None: the program raised) are equal."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape and bool((a == b).all())
+    return a == b
+
+
 def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineConfig = None,
              lanes_of: Dict[str, Sequence[int]] = None, progress=None) -> Dict[str, Outcome]:
     """Programs on lanes: {program name: Outcome} (each program has one output).
