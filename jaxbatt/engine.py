@@ -146,10 +146,10 @@ def enable_compilation_cache(cache_dir: Optional[str] = None):
 
 
 def clear_compiled():
-    """Forgets compiled groups and step kernels in this process (the persistent cache stays)."""
+    """Forgets compiled groups (and failed ones) and step kernels in this process (the
+    persistent cache stays)."""
+    _release_compiled()
     _compiled_groups.clear()
-    stepped.KERNELS.clear()
-    jax.clear_caches()
 
 
 def _release_compiled():
@@ -319,9 +319,11 @@ def check_memory(group, needed: Optional[int], size: int):
     """Raises OverMemoryBudget when a call of `size` lanes needing `needed` bytes (None: not
     known) is over group.memory_budget or the room left under group.max_memory, after
     setting group.max_lanes to the lanes that fit."""
+    if needed is None:
+        return
     room = memory.room(group.max_memory)
     budget = group.memory_budget if room is None else min(group.memory_budget, room)
-    if needed is None or needed <= budget:
+    if needed <= budget:
         return
     per_lane = needed / size
     lanes = 0 if per_lane > budget else 1 << int(np.log2(budget / per_lane))
