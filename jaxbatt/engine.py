@@ -748,8 +748,8 @@ def _call_tier(group, todo, lanes, tier_index, config, map_chunk):
             try:
                 parts.append(compiled(lanes, chunk, min(min_batch, step)))
             except OverMemoryBudget as over:
-                if over.lanes == 0:
-                    raise
+                if over.lanes == 0 or over.lanes >= step:
+                    raise  # no call fits, or no call of fewer lanes than this one
                 continue  # again on fewer lanes (compiled.max_lanes)
             chunks.append(chunk)
             done += len(chunk)

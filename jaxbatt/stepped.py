@@ -295,12 +295,10 @@ class SteppedGroup:
         """Finds (loads or compiles) the kernel of every step at this batch size, running
         each step as it goes (the forms of later steps' inputs come from earlier outputs).
         A plan with a step not ready is not kept: the next call asks for its kernel again."""
-        from jaxbatt.engine import check_memory
-
         plan = []
         for i in range(len(self.steps)):
             planned = self._plan_step(i, size, registers, lanes)
-            check_memory(self, planned.kernel.bytes_needed, size)
+            self._check_memory(planned.kernel.bytes_needed, size)
             self._step(i, planned, registers, ())
             plan.append(planned)
         # Later calls drop a register after the last kernel that reads it (outputs stay).
@@ -312,6 +310,17 @@ class SteppedGroup:
         if all(planned.kernel is not _NOT_READY for planned in plan):
             self.plans[size], self.dropped_after[size] = plan, dropped
         return plan
+
+    def _check_memory(self, needed: Optional[int], size: int):
+        """engine.check_memory, with max_lanes rounded down to a call size of batch_sizes()
+        (0 below the smallest): the group cannot run a call of fewer lanes than that."""
+        from jaxbatt.engine import OverMemoryBudget, check_memory
+
+        try:
+            check_memory(self, needed, size)
+        except OverMemoryBudget as over:
+            self.max_lanes = max((s for s in batch_sizes() if s <= over.lanes), default=0)
+            raise OverMemoryBudget(over.bytes_per_lane, self.max_lanes) from None
 
     def _plan_step(self, i: int, size: int, registers, lanes: int) -> _Planned:
         if self._reads_failed(i, registers):

@@ -65,3 +65,26 @@ def test_a_call_over_the_room_left_runs_on_fewer_lanes(monkeypatch):
     with pytest.raises(engine.OverMemoryBudget) as over:
         engine.check_memory(group, needed=4_000, size=8)  # 500 bytes per lane: 2 lanes fit
     assert over.value.lanes == group.max_lanes == 2
+
+
+def test_a_step_over_the_budget_at_the_smallest_call_size_moves_its_lanes_on(arc1, tmp_path):
+    """A stepped group runs no call of fewer lanes than batch_sizes()[0]: a step over the
+    budget there (unions of every pair of objects, 46 MiB per lane at the small tier: 2 lanes fit) sends
+    the lanes on (chunked maps, then dsl_py) instead of asking again for fewer lanes."""
+    programs = jaxbatt.load_programs(
+        "def solve_pair_unions(I):\n"
+        "    x1 = objects(I, T, F, T)\n"
+        "    x2 = product(x1, x1)\n"
+        "    x3 = fork(combine, first, last)\n"
+        "    x4 = apply(x3, x2)\n"
+        "    x5 = argmax(x4, size)\n"
+        "    O = fill(I, ONE, x5)\n"
+        "    return O\n").programs
+    lanes = _lanes([arc1[i] for i in sorted(arc1)[:2]])
+    config = engine.EngineConfig(executor="steps", memory_budget=128 << 20, tiers=(values.SMALL,),
+                                 cache_dir=str(tmp_path))
+    outcomes = engine.evaluate(programs, lanes, config)
+    groups = [g for g in engine._compiled_groups.values() if isinstance(g, engine.OverMemoryBudget)]
+    engine.clear_compiled()
+    _assert_engine_equals_reference(programs, lanes, outcomes)
+    assert groups and all(g.lanes == 0 for g in groups)
