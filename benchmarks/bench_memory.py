@@ -58,7 +58,7 @@ def _progress(start, every=30.0):
         if now - last[0] >= every or done == total:
             last[0] = now
             print(f"{now - start:7.0f} s  {phase} {done}/{total}  resident {memory.resident() / 2**30:.2f} GiB  "
-                  f"kernels compiled {kernels.KERNELS.compiled}", flush=True)
+                  f"mappings {memory.mappings()[0]}  kernels compiled {kernels.KERNELS.compiled}", flush=True)
     return progress
 
 

@@ -12,6 +12,9 @@ memory is host memory too). The engine measures, rather than predicts, it:
 - a call's buffers (XLA's estimate, engine.check_memory) must fit the room left under the
   limit, or it runs on fewer lanes;
 - compiles at tiers larger than SMALL run one at a time (`compile_slot`).
+
+The executables held count against a second limit, the system's on memory mappings
+(`mappings`): make_room drops them past HIGH_WATER of it too.
 """
 import contextlib
 import ctypes
@@ -19,7 +22,7 @@ import gc
 import os
 import resource
 import threading
-from typing import Callable, Optional
+from typing import Callable, Optional, Tuple
 
 HIGH_WATER = 0.8  # share of the limit past which nothing new starts
 DEFAULT_SHARE = 0.6  # of the machine's memory: the default limit
@@ -41,12 +44,9 @@ def compile_slot(tier):
 
 
 class OverMemoryLimit(Exception):
-    """The process's resident memory is past HIGH_WATER of the limit, even after dropping
-    what can be rebuilt: the group's lanes at this tier and larger ones go to dsl_py."""
-
-    def __init__(self, resident: int, limit: int):
-        super().__init__(f"resident memory {resident / 2**30:.2f} GiB is past {HIGH_WATER:.0%} of the "
-                         f"{limit / 2**30:.2f} GiB limit (--max-memory)")
+    """The process's resident memory (or its count of memory mappings) is past HIGH_WATER
+    of the limit, even after dropping what can be rebuilt: the group's lanes at this tier
+    and larger ones go to dsl_py."""
 
 
 def physical_memory() -> Optional[int]:
@@ -70,6 +70,18 @@ def resident() -> int:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return peak_resident()
+
+
+def mappings() -> Tuple[int, Optional[int]]:
+    """(memory mappings this process holds, the system's limit on them), (0, None) where
+    /proc does not say. Each executable XLA's CPU backend loads maps its code sections
+    (~7 mappings for a small one); past the limit (vm.max_map_count, often 65,530) LLVM
+    cannot load another and the process aborts, whatever its resident memory."""
+    try:
+        with open("/proc/sys/vm/max_map_count") as limit, open("/proc/self/maps") as maps:
+            return sum(1 for _ in maps), int(limit.read())
+    except (OSError, ValueError):
+        return 0, None
 
 
 def peak_resident(children: bool = False) -> int:
@@ -99,18 +111,30 @@ def room(limit: Optional[int]) -> Optional[int]:
     return max(0, int(limit * HIGH_WATER) - resident())
 
 
+def _over(limit: Optional[int]) -> Optional[str]:
+    """Why the process is past HIGH_WATER of `limit` or of the system's mappings, or None."""
+    if limit is not None and room(limit) == 0:
+        return (f"resident memory {resident() / 2**30:.2f} GiB is past {HIGH_WATER:.0%} of the "
+                f"{limit / 2**30:.2f} GiB limit (--max-memory)")
+    held, most = mappings()
+    if most is not None and held > most * HIGH_WATER:
+        return f"{held} memory mappings are past {HIGH_WATER:.0%} of the system's {most} (vm.max_map_count)"
+    return None
+
+
 def make_room(limit: Optional[int], release: Callable[[], None]):
-    """Returns once the process is under HIGH_WATER of `limit` (None: at once), calling
-    release() (drop what can be rebuilt) first if it is not; raises OverMemoryLimit if it
-    stays past it."""
+    """Returns once the process is under HIGH_WATER of `limit` (None: no limit on resident
+    memory) and of the system's limit on memory mappings, calling release() (drop what can
+    be rebuilt) first if it is not; raises OverMemoryLimit if it stays past either."""
     global releases
-    if limit is None or room(limit) > 0:
+    if _over(limit) is None:
         return
     with _release_lock:
-        if room(limit) > 0:  # another thread made room meanwhile
+        if _over(limit) is None:  # another thread made room meanwhile
             return
         release()
         give_back_freed()
         releases += 1
-        if room(limit) == 0:
-            raise OverMemoryLimit(resident(), limit)
+        reason = _over(limit)
+        if reason is not None:
+            raise OverMemoryLimit(reason)

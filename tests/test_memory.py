@@ -88,3 +88,25 @@ def test_a_step_over_the_budget_at_the_smallest_call_size_moves_its_lanes_on(arc
     engine.clear_compiled()
     _assert_engine_equals_reference(programs, lanes, outcomes)
     assert groups and all(g.lanes == 0 for g in groups)
+
+
+def test_past_the_systems_mapping_limit_executables_are_dropped(monkeypatch):
+    """Each loaded executable maps its code: past HIGH_WATER of vm.max_map_count the
+    executables held are dropped whatever the resident memory, and a process still past it
+    sends the group's lanes on (OverMemoryLimit)."""
+    held, most = memory.mappings()
+    assert held > 0 and (most is None or held < most)
+    state = {"held": 95}
+    monkeypatch.setattr(memory, "mappings", lambda: (state["held"], 100))
+    released = []
+
+    def release():
+        released.append(True)
+        state["held"] = 10
+
+    memory.make_room(None, release)
+    memory.make_room(None, release)  # under the limit now: nothing more dropped
+    assert released == [True]
+    state["held"] = 95
+    with pytest.raises(memory.OverMemoryLimit, match="vm.max_map_count"):
+        memory.make_room(None, lambda: None)
