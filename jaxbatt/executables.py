@@ -68,18 +68,19 @@ class CompileTimeout(Exception):
         super().__init__(f"XLA compile past the {seconds:g} s limit (--compile-timeout)")
 
 
-def compile_within(lowered, seconds: Optional[float], when_done: Callable = None):
-    """lowered.compile(), or CompileTimeout once it runs past `seconds` (None: no limit).
-    A compile is not interruptible: one past the limit finishes in a daemon thread, then
-    calls when_done(executable) (not on an error), so its work is kept for later callers."""
+def compile_within(lowered, seconds: Optional[float], when_done: Callable = None, options: dict = None):
+    """lowered.compile(options), or CompileTimeout once it runs past `seconds` (None: no
+    limit). A compile is not interruptible: one past the limit finishes in a daemon thread,
+    then calls when_done(executable) (not on an error), so its work is kept for later
+    callers. `options`: XLA compiler options (memory.compiler_options)."""
     if seconds is None:
-        return lowered.compile()
+        return lowered.compile(options)
     finished = threading.Event()
     result = {}
 
     def compile_it():
         try:
-            result["executable"] = lowered.compile()
+            result["executable"] = lowered.compile(options)
         except Exception as error:  # raised to the caller if it still waits, else dropped
             result["error"] = error
         with lock:

@@ -275,7 +275,7 @@ def _build(recipe, tier, size, map_chunk, slots, compile_timeout: Optional[float
         return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
 
     late = None if when_late is None else lambda executable: when_late(kernel_of(executable))
-    return kernel_of(executables.compile_within(lowered, compile_timeout, late))
+    return kernel_of(executables.compile_within(lowered, compile_timeout, late, memory.compiler_options(tier)))
 
 
 def _store(cache_dir, name, kernel: Kernel):

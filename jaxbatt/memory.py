@@ -38,6 +38,13 @@ def is_large(tier) -> bool:
     return tier.capacity * tier.window ** 2 > values.SMALL.capacity * values.SMALL.window ** 2
 
 
+def compiler_options(tier) -> Optional[dict]:
+    """XLA options of a compile at `tier`: without constant folding at tiers larger than
+    SMALL, where XLA folds iota-built comparisons over whole patch windows (P x P x K
+    elements) into constants, taking minutes and GiBs per module; None elsewhere."""
+    return {"xla_disable_hlo_passes": "constant_folding"} if is_large(tier) else None
+
+
 def compile_slot(tier):
     """The context a compile at `tier` runs in: one at a time for large tiers, else any."""
     return _large_compiles if is_large(tier) else contextlib.nullcontext()

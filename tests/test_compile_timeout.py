@@ -46,7 +46,7 @@ def test_compile_within_raises_past_the_limit_and_hands_on_the_late_executable()
 
 def test_compile_within_raises_a_compile_error_to_a_caller_still_waiting():
     class Broken:
-        def compile(self):
+        def compile(self, options=None):
             raise ValueError("bad module")
 
     with pytest.raises(ValueError, match="bad module"):
