@@ -388,18 +388,23 @@ def test_an_executable_from_the_cache_that_cannot_run_is_compiled_again(arc1, so
         _assert_engine_equals_reference([program], lanes, warm)
 
 
+# Unions of every pair of objects: ~46 MiB per lane at the small tier (K*K pairs of
+# planes), ~14 GiB at the large one.
+PAIR_UNIONS = (
+    "def solve_pair_unions(I):\n"
+    "    x1 = objects(I, T, F, T)\n"
+    "    x2 = product(x1, x1)\n"
+    "    x3 = fork(combine, first, last)\n"
+    "    x4 = apply(x3, x2)\n"
+    "    x5 = argmax(x4, size)\n"
+    "    O = fill(I, ONE, x5)\n"
+    "    return O\n")
+
+
 def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(arc1):
     # Unions of every pair of objects: ~46 MiB per lane at the small tier (K*K pairs of
     # planes), ~14 GiB at the large one.
-    programs = jaxbatt.load_programs(
-        "def solve_pair_unions(I):\n"
-        "    x1 = objects(I, T, F, T)\n"
-        "    x2 = product(x1, x1)\n"
-        "    x3 = fork(combine, first, last)\n"
-        "    x4 = apply(x3, x2)\n"
-        "    x5 = argmax(x4, size)\n"
-        "    O = fill(I, ONE, x5)\n"
-        "    return O\n").programs
+    programs = jaxbatt.load_programs(PAIR_UNIONS).programs
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
     engine.clear_compiled()
     config = engine.EngineConfig(memory_budget=128 << 20, tiers=(values.SMALL, values.LARGE))

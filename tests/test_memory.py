@@ -6,7 +6,7 @@ import jaxbatt
 from jaxbatt import engine, memory
 from jaxbatt.dsl_jax import values
 from tests.test_compile_timeout import PROGRAMS
-from tests.test_engine import _assert_engine_equals_reference, _lanes, arc1  # noqa: F401
+from tests.test_engine import PAIR_UNIONS, _assert_engine_equals_reference, _lanes, arc1  # noqa: F401
 
 
 def _config(executor, tmp_path, max_memory):
@@ -71,15 +71,7 @@ def test_a_step_over_the_budget_at_the_smallest_call_size_moves_its_lanes_on(arc
     """A stepped group runs no call of fewer lanes than batch_sizes()[0]: a step over the
     budget there (unions of every pair of objects, 46 MiB per lane at the small tier: 2 lanes fit) sends
     the lanes on (chunked maps, then dsl_py) instead of asking again for fewer lanes."""
-    programs = jaxbatt.load_programs(
-        "def solve_pair_unions(I):\n"
-        "    x1 = objects(I, T, F, T)\n"
-        "    x2 = product(x1, x1)\n"
-        "    x3 = fork(combine, first, last)\n"
-        "    x4 = apply(x3, x2)\n"
-        "    x5 = argmax(x4, size)\n"
-        "    O = fill(I, ONE, x5)\n"
-        "    return O\n").programs
+    programs = jaxbatt.load_programs(PAIR_UNIONS).programs
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:2]])
     config = engine.EngineConfig(executor="steps", memory_budget=128 << 20, tiers=(values.SMALL,),
                                  cache_dir=str(tmp_path))
