@@ -402,8 +402,6 @@ PAIR_UNIONS = (
 
 
 def test_a_memory_budget_splits_calls_and_skips_tiers_without_changing_results(arc1):
-    # Unions of every pair of objects: ~46 MiB per lane at the small tier (K*K pairs of
-    # planes), ~14 GiB at the large one.
     programs = jaxbatt.load_programs(PAIR_UNIONS).programs
     lanes = _lanes([arc1[i] for i in sorted(arc1)[:4]])
     engine.clear_compiled()
