@@ -6,6 +6,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from jaxbatt import engine
+from jaxbatt.codegen import dialects
 from jaxbatt.codegen.ir import Program, ProgramError
 from jaxbatt.codegen.parse import parse_file, parse_source
 from jaxbatt.data import DataError, Task, as_array
@@ -25,10 +26,12 @@ class ProgramSet:
         return len(self.programs)
 
 
-def load_programs(path_or_source) -> ProgramSet:
+def load_programs(path_or_source, dsl: str = dialects.AUTO) -> ProgramSet:
     """Programs from a file, a folder of .py files, or source text.
 
-    Bad programs are collected in `errors` (file:line and why); the rest load."""
+    dsl: the dialect they are written in, "arc-dsl" or "tokpidjin" (codegen.dialects);
+    "auto" (the default) detects it per file. Bad programs are collected in `errors`
+    (file:line and why); the rest load."""
     if isinstance(path_or_source, ProgramSet):
         return path_or_source
     text = str(path_or_source)
@@ -36,16 +39,16 @@ def load_programs(path_or_source) -> ProgramSet:
         programs, errors = [], []
         for name in sorted(os.listdir(text)):
             if name.endswith(".py"):
-                parsed = parse_file(os.path.join(text, name))
+                parsed = parse_file(os.path.join(text, name), dsl)
                 programs += parsed.programs
                 errors += parsed.errors
         return ProgramSet(programs, errors)
     if "\n" not in text and os.path.isfile(text):
-        parsed = parse_file(text)
+        parsed = parse_file(text, dsl)
     elif "\n" not in text and text.endswith(".py"):
         raise FileNotFoundError(f"no program file {text}")
     else:
-        parsed = parse_source(text)
+        parsed = parse_source(text, dsl=dsl)
     return ProgramSet(parsed.programs, parsed.errors)
 
 
@@ -60,6 +63,7 @@ class ProgramRun:
     train_correct: Optional[bool]  # reproduces every train output (None: grids were given)
     test_correct: Optional[bool]  # reproduces every known test output (None: unknown)
     trace_error: Optional[str] = None
+    reference_reason: Optional[str] = None  # why every grid ran on the reference by design (its dialect)
 
     @property
     def solved(self) -> bool:
@@ -152,7 +156,7 @@ def run(task, grids=None, programs=None, config: engine.EngineConfig = None,
         train, test = _judge(outcome, lanes, n_train)
         outputs, paths = _with_rejected(outcome, rejected)
         runs[program.name] = ProgramRun(program.name, program.task_id, outputs, paths,
-                                        train, test, outcome.trace_error)
+                                        train, test, outcome.trace_error, outcome.reference_reason)
     given = list(grids) if grids is not None else [lane.grid for lane in lanes]
     return RunResult(task.id, given, runs, rejected)
 
@@ -208,6 +212,7 @@ def run_tasks(tasks: Sequence[Task], programs, pairing: str = "own",
             sub = engine.Outcome(outcome.outputs[start:stop], outcome.paths[start:stop], outcome.trace_error)
             train, test = _judge(sub, lanes[start:stop], n_train)
             runs.setdefault(program.name, {})[task_id] = ProgramRun(
-                program.name, program.task_id, sub.outputs, sub.paths, train, test, outcome.trace_error)
+                program.name, program.task_id, sub.outputs, sub.paths, train, test, outcome.trace_error,
+                outcome.reference_reason)
     return BatteryResult(runs, sum(o.compile_seconds for o in outcomes.values()),
                          sum(o.run_seconds for o in outcomes.values()), len(lanes))

@@ -1,12 +1,13 @@
 """The `jaxbatt` command.
 
-    jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all]
+    jaxbatt run --programs FILE --dataset NAME|PATH [--pairing own|all] [--dsl auto|arc-dsl|tokpidjin]
                 [--report FILE.json] [--predictions FILE.json] [--limit N]
                 [--failed-lines fail|default] [--executor steps|programs|auto]
                 [--checkpoint N] [--resume] [--max-memory GIB] [--compile-timeout SECONDS]
     jaxbatt warmup [--programs FILE ...] [--cache-dir DIR] [--tiers T,...]
 """
 import argparse
+import collections
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ import time
 import numpy as np
 
 from jaxbatt import api, engine, kernels, memory
+from jaxbatt.codegen import dialects
 from jaxbatt.data import DATASETS, DataError, load_tasks
 from jaxbatt.dsl_jax import values
 
@@ -69,6 +71,7 @@ def program_entries(result: api.BatteryResult, tasks) -> dict:
             "solved": sorted(t for t, run in per_task.items() if run.solved),
             "lanes": _lane_counts(per_task.values()),
             "trace_error": any_run.trace_error,
+            "reference_reason": any_run.reference_reason,
             "attempts": attempts,
         }
     return programs
@@ -171,9 +174,13 @@ def cmd_run(args) -> int:
         raise DataError("no valid task to run", file=args.dataset)
     if args.limit:
         tasks = tasks[: args.limit]
-    programs = api.load_programs(args.programs)
+    programs = api.load_programs(args.programs, args.dsl)
     for error in programs.errors:
         print(f"rejected: {error}", file=sys.stderr)
+    for reason, count in collections.Counter(
+            dialects.dialect(p.dsl).no_jax_reason for p in programs.programs).items():
+        if reason:
+            print(f"{count} program{'s' * (count != 1)} on the reference only ({reason})", file=sys.stderr)
     budget = int(args.memory_budget * 2**30) if args.memory_budget else None
     max_memory = memory.default_limit() if args.max_memory is None else int(args.max_memory * 2**30) or None
     config = engine.EngineConfig(tiers=args.tiers, group_size=args.group_size,
@@ -241,7 +248,7 @@ def cmd_warmup(args) -> int:
         loaded = api.load_programs(path)
         for error in loaded.errors:
             print(f"rejected: {error}", file=sys.stderr)
-        programs += loaded.programs
+        programs += [p for p in loaded.programs if not dialects.dialect(p.dsl).no_jax_reason]  # no kernels to compile
     tasks = load_tasks(args.dataset, strict=False)[:16]
     lanes = [lane for t in tasks for lane in api.task_lanes(t)[0]]
     config = engine.EngineConfig(tiers=args.tiers, cache_dir=args.cache_dir, failed_lines=args.failed_lines)
@@ -274,6 +281,10 @@ def main(argv=None) -> int:
     run.add_argument("--dataset", required=True,
                      help=f"one of {', '.join(DATASETS)}, a task JSON file, a folder, or a Kaggle challenges file")
     run.add_argument("--solutions", help="Kaggle solutions file for --dataset")
+    run.add_argument("--dsl", choices=(dialects.AUTO,) + dialects.DSLS, default=dialects.AUTO,
+                     help="the DSL dialect of --programs: arc-dsl, tokpidjin (pierreb4/tokpidjin's "
+                          "batt files; every lane on the reference for now), or auto (the default: "
+                          "detected per file, arc-dsl unless the file is clearly tokpidjin's)")
     run.add_argument("--pairing", choices=("own", "all"), default="own",
                      help="own: solve_<id> on task <id> only; all: every program on every task")
     run.add_argument("--report", help="write the JSON report here (after every --checkpoint programs)")

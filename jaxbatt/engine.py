@@ -6,6 +6,8 @@ and lanes that no tier held run on dsl_py. Each lane records which path produced
 (a tier up to SMALL), "jax-large" (a larger tier) or "reference" ("timeout" where dsl_py ran
 past EngineConfig.reference_timeout: no value, not an error either). A group that fails to trace is split into
 its programs; a program that fails to trace runs wholly on dsl_py, with the reason kept.
+A program in a dialect that dsl_jax does not implement (tokpidjin's) runs wholly on its
+reference, Outcome.reference_reason saying why.
 Groups are traced, compiled and run in a pool of threads (XLA compiles and runs without
 holding the GIL); each thread keeps its own dsl_jax tier and flag state.
 """
@@ -26,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxbatt import executables, memory, stepped
-from jaxbatt.codegen import emit
+from jaxbatt.codegen import dialects, emit
 from jaxbatt.codegen.ir import FAILED_LINES, Program
 from jaxbatt.codegen.reference import run_program
 from jaxbatt.dsl_jax import flags, values
@@ -55,6 +57,9 @@ class Outcome:
     # whose trace failed, or whose calls needed more memory than the budget even for one lane.
     trace_error: Optional[str] = None
     compile_seconds: float = 0.0
+    # Why every lane of the program runs on the reference by design (its dialect has no
+    # JAX path: dialects.Dialect.no_jax_reason); None: it has one.
+    reference_reason: Optional[str] = None
     run_seconds: float = 0.0  # in compiled calls
     # Wall seconds per path (the program's share of its group's calls, padding, output
     # conversion; for "reference" its own lanes), compile excluded.
@@ -592,7 +597,14 @@ def evaluate(programs: Sequence[Program], lanes: Sequence[Lane], config: EngineC
     everything = range(len(lanes))
     pending = {p.name: set(lanes_of[p.name] if lanes_of else everything) for p in programs}
     reference = _ReferenceLanes(programs, lanes, config, outcomes, pending, progress)
-    if not config.force_reference and lanes:
+    # Programs of a dialect without a JAX path (tokpidjin's, for now) go to dsl_py at once.
+    for program in programs:
+        outcomes[program.name].reference_reason = dialects.dialect(program.dsl).no_jax_reason
+    without_jax = [p for p in programs if outcomes[p.name].reference_reason]
+    if without_jax:
+        reference.add(without_jax)
+    programs = [p for p in programs if not outcomes[p.name].reference_reason]
+    if not config.force_reference and lanes and programs:
         padded = PaddedLanes(lanes)
         groups = [programs[i:i + config.group_size] for i in range(0, len(programs), config.group_size)]
         # Groups touch disjoint programs' outcomes and pending lanes: they run concurrently.

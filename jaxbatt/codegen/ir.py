@@ -47,6 +47,7 @@ class Program:
     steps: Tuple[Step, ...]
     outputs: Tuple[Tuple[str, str], ...]  # (output name, target or input it reads)
     strict: bool = True  # True: any failing step fails every output (a solver function)
+    dsl: str = "arc-dsl"  # the dialect it is written in (codegen.dialects.DSLS)
 
     @property
     def task_id(self) -> Optional[str]:

@@ -8,6 +8,11 @@ Two source forms:
   or, with the engine's failed_lines="default", takes its return type's default), calls of earlier targets (`t2 = t1(I)`), `o.append((..., tN))`
   for candidate outputs and `s.append((..., tN))` for scores.
 
+A source is read in one DSL dialect (codegen.dialects; `dsl="auto"` detects it): names,
+arities and constants are checked against that dialect's, and every program records it.
+In tokpidjin's dialect a solver is `def solve_<task id>(S, I, C)`, and a guarded batt line
+must have card.py's except clause (its exceptions, `_get_safe_default(<callee>)`).
+
 A bad function (unknown name, wrong arity, unsupported statement) is reported as a
 ProgramError with file:line and skipped; the rest of the file still loads. In a batt file a
 bad line rejects only the outputs that depend on it.
@@ -16,8 +21,8 @@ import ast
 import dataclasses
 from typing import List
 
+from jaxbatt.codegen import dialects
 from jaxbatt.codegen.ir import INPUTS, Const, Program, ProgramError, Ref, Step
-from jaxbatt.codegen.signatures import SIGNATURES
 
 
 @dataclasses.dataclass
@@ -26,17 +31,21 @@ class Parsed:
     errors: List[ProgramError]
 
 
-def parse_source(source: str, file: str = "<source>") -> Parsed:
-    """All programs of a solver module or batt file given as text."""
+def parse_source(source: str, file: str = "<source>", dsl: str = dialects.AUTO) -> Parsed:
+    """All programs of a solver module or batt file given as text, in dialect `dsl`
+    (dialects.DSLS, or "auto": dialects.detect)."""
+    if dsl != dialects.AUTO:
+        dialects.dialect(dsl)  # an unknown name is the caller's error, not the file's
     try:
         tree = ast.parse(source, filename=file)
     except SyntaxError as error:
         return Parsed([], [ProgramError(f"syntax error: {error.msg}", file=file, line=error.lineno)])
+    dialect = dialects.dialect(dialects.detect(tree) if dsl == dialects.AUTO else dsl)
     programs, errors = [], []
     for node in tree.body:
         if not isinstance(node, ast.FunctionDef):
             continue
-        reader = _FunctionReader(node, file)
+        reader = _FunctionReader(node, file, dialect)
         try:
             if node.name == "batt":
                 found, bad = reader.read_batt()
@@ -51,9 +60,9 @@ def parse_source(source: str, file: str = "<source>") -> Parsed:
     return Parsed(programs, errors)
 
 
-def parse_file(path) -> Parsed:
+def parse_file(path, dsl: str = dialects.AUTO) -> Parsed:
     with open(path) as handle:
-        return parse_source(handle.read(), str(path))
+        return parse_source(handle.read(), str(path), dsl)
 
 
 def _constant_value(node):
@@ -67,8 +76,9 @@ def _constant_value(node):
 
 
 class _FunctionReader:
-    def __init__(self, node: ast.FunctionDef, file: str):
-        self.node, self.file = node, file
+    def __init__(self, node: ast.FunctionDef, file: str, dialect: dialects.Dialect):
+        self.node, self.file, self.dialect = node, file, dialect
+        self.signatures = dialect.signatures
         self.defined = set()
 
     def error(self, message, node):
@@ -76,10 +86,12 @@ class _FunctionReader:
                             program=self.node.name)
 
     def read_solver(self) -> Program:
-        params = [a.arg for a in self.node.args.args]
-        if params != ["I"]:
-            raise self.error(f"a solver takes exactly one argument `I`, got ({', '.join(params)})", self.node)
-        self.defined = {"I"}
+        params = tuple(a.arg for a in self.node.args.args)
+        expected = self.dialect.solver_params
+        if params != expected:
+            raise self.error(f"a {self.dialect.name} solver takes ({', '.join(expected)}), got ({', '.join(params)})",
+                             self.node)
+        self.defined = set(params)
         steps, output = [], None
         for stmt in self.node.body:
             if _is_docstring(stmt):
@@ -96,7 +108,8 @@ class _FunctionReader:
                 raise self.error(f"unsupported statement: {ast.unparse(stmt).splitlines()[0]}", stmt)
         if output is None:
             raise self.error("no `return`", self.node)
-        return Program(self.node.name, self.file, self.node.lineno, tuple(steps), (("O", output),), True)
+        return Program(self.node.name, self.file, self.node.lineno, tuple(steps), (("O", output),), True,
+                       self.dialect.name)
 
     def read_batt(self):
         """One Program per candidate output (o.append / s.append), sharing the lines."""
@@ -122,7 +135,7 @@ class _FunctionReader:
                     self.defined.add(target)
         programs = []
         for name, source, line in outputs:
-            program = Program(name, self.file, line, tuple(steps), ((name, source),), False)
+            program = Program(name, self.file, line, tuple(steps), ((name, source),), False, self.dialect.name)
             needed = {s.target for s in program.dependencies(source)} | {source}
             bad = [rejected[t] for t in needed if t in rejected]
             if bad:
@@ -137,7 +150,23 @@ class _FunctionReader:
         body = [s for s in stmt.body if not _is_docstring(s)]
         if len(body) != 1 or not isinstance(body[0], ast.Assign):
             raise self.error("a try block must hold exactly one assignment", stmt)
-        return dataclasses.replace(self.read_assign(body[0]), guarded=True)
+        step = dataclasses.replace(self.read_assign(body[0]), guarded=True)
+        if self.dialect.caught is not None:
+            self.check_except_branch(stmt, step)
+        return step
+
+    def check_except_branch(self, stmt: ast.Try, step: Step):
+        """The dialect's reference gives a failed guarded line `safe_default(callee)` for
+        the exceptions it catches: the file must say exactly that."""
+        caught = [e.__name__ for e in self.dialect.caught]
+        expected = ast.parse(f"{step.target} = _get_safe_default({step.func.name})").body[0]
+        handler = stmt.handlers[0] if len(stmt.handlers) == 1 and not stmt.orelse and not stmt.finalbody else None
+        types = [] if handler is None or handler.type is None else (
+            handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type])
+        if (handler is None or sorted(map(ast.unparse, types)) != sorted(caught)
+                or list(map(ast.dump, handler.body)) != [ast.dump(expected)]):
+            raise self.error(f"unsupported except branch: a {self.dialect.name} batt line needs `except "
+                             f"({', '.join(caught)}): {ast.unparse(expected)}`", stmt)
 
     def read_append(self, stmt, index):
         call = stmt.value
@@ -154,7 +183,7 @@ class _FunctionReader:
         if len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
             raise self.error("an assignment must have one plain name as target", stmt)
         target = stmt.targets[0].id
-        if target in INPUTS or target in SIGNATURES:
+        if target in INPUTS or target in self.signatures:
             raise self.error(f"`{target}` cannot be reassigned", stmt)
         value = stmt.value
         if not isinstance(value, ast.Call):
@@ -163,27 +192,27 @@ class _FunctionReader:
         args = [self.read_arg(a, stmt) for a in value.args]
         if value.keywords:
             args = self.bind_keywords(func, args, value.keywords, stmt)
-        if func.name in SIGNATURES:
-            arity = SIGNATURES[func.name].arity
-            if len(args) != arity:
-                raise self.error(f"{func.name} takes {arity} argument{'s' * (arity != 1)}, got {len(args)}", stmt)
+        signature = self.signatures.get(func.name)
+        if signature is not None and not signature.accepts(len(args)):
+            arity = signature.arity
+            counts = f"{signature.required} to {arity}" if signature.required is not None else f"{arity}"
+            raise self.error(f"{func.name} takes {counts} argument{'s' * (arity != 1)}, got {len(args)}", stmt)
         self.defined.add(target)
         return Step(target, func, tuple(args), stmt.lineno)
 
     def read_callee(self, node, stmt) -> Ref:
         if not isinstance(node, ast.Name):
             raise self.error(f"unsupported callee {ast.unparse(node)}", stmt)
-        if node.id in SIGNATURES or node.id in self.defined:
+        if node.id in self.signatures or node.id in self.defined:
             return Ref(node.id)
         raise self.error(f"unknown function `{node.id}`", stmt)
 
     def read_arg(self, node, stmt):
-        from jaxbatt.dsl_py import CONSTANTS
         if isinstance(node, ast.Name):
-            if node.id in self.defined or node.id in SIGNATURES:
+            if node.id in self.defined or node.id in self.signatures:
                 return Ref(node.id)
-            if node.id in CONSTANTS:
-                return Const(CONSTANTS[node.id])
+            if node.id in self.dialect.constants:
+                return Const(self.dialect.constants[node.id])
             raise self.error(f"unknown name `{node.id}`", stmt)
         try:
             return Const(_constant_value(node))
@@ -191,9 +220,10 @@ class _FunctionReader:
             raise self.error(f"unsupported argument `{ast.unparse(node)}`", stmt) from None
 
     def bind_keywords(self, func, args, keywords, stmt):
-        if func.name not in SIGNATURES:
+        signature = self.signatures.get(func.name)
+        if signature is None:
             raise self.error("keyword arguments need a DSL primitive as callee", stmt)
-        params = SIGNATURES[func.name].params
+        params = signature.params
         bound = dict(zip(params, args))
         for keyword in keywords:
             if keyword.arg not in params:
@@ -201,10 +231,14 @@ class _FunctionReader:
             if keyword.arg in bound:
                 raise self.error(f"{func.name}: `{keyword.arg}` given twice", stmt)
             bound[keyword.arg] = self.read_arg(keyword.value, stmt)
-        missing = [p for p in params if p not in bound]
+        # Positional arguments up to the last one given (a parameter with a default may be left out at the end).
+        given = max(params.index(p) for p in bound) + 1
+        missing = [p for p in params[:given] if p not in bound]
+        if not missing and not signature.accepts(given):
+            missing = [params[given]]
         if missing:
             raise self.error(f"{func.name}: missing argument `{missing[0]}`", stmt)
-        return [bound[p] for p in params]
+        return [bound[p] for p in params[:given]]
 
 
 def _is_docstring(stmt):
