@@ -410,7 +410,9 @@ class CompiledGroup:
             executables.store(self.cache_dir, name, executable)
 
         with memory.compile_slot(self.tier):
-            compiled = executables.compile_within(self.fn.lower(grid, train, target), self.compile_timeout, store)
+            lowered = executables.lower(self.fn, (grid, train, target), isolated=memory.is_large(self.tier))
+            compiled = executables.compile_within(lowered, self.compile_timeout, store,
+                                                  memory.compiler_options(self.tier), self.max_memory)
         store(compiled)
         return compiled
 

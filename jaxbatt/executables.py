@@ -19,6 +19,7 @@ import jax
 from jax.experimental import serialize_executable
 
 import jaxbatt
+from jaxbatt import compile_worker
 
 _PACKAGES = ("dsl_jax", "codegen")
 _MODULES = ("kernels.py",)  # what runs inside a step kernel besides those packages
@@ -68,11 +69,26 @@ class CompileTimeout(Exception):
         super().__init__(f"XLA compile past the {seconds:g} s limit (--compile-timeout)")
 
 
-def compile_within(lowered, seconds: Optional[float], when_done: Callable = None, options: dict = None):
-    """lowered.compile(options), or CompileTimeout once it runs past `seconds` (None: no
-    limit). A compile is not interruptible: one past the limit finishes in a daemon thread,
-    then calls when_done(executable) (not on an error), so its work is kept for later
-    callers. `options`: XLA compiler options (memory.compiler_options)."""
+def lower(fn, args, isolated: bool):
+    """What compile_within compiles: the jitted `fn` traced for `args`. isolated (the large
+    tiers), on the CPU backend: a compile_worker.Exported, compiled in the worker process;
+    else jax's Lowered, compiled here."""
+    if isolated and compile_worker.isolated():
+        return compile_worker.Exported(fn, args)
+    return fn.lower(*args)
+
+
+def compile_within(lowered, seconds: Optional[float], when_done: Callable = None, options: dict = None,
+                   max_memory: Optional[int] = None):
+    """The executable of `lowered` (from `lower`) with XLA compiler `options`
+    (memory.compiler_options), or CompileTimeout once it runs past `seconds` (None: no limit).
+
+    An Exported compiles in the compile worker, which is killed past `seconds` or past
+    memory.HIGH_WATER of `max_memory` (memory.OverMemoryLimit). A compile here is not
+    interruptible: one past the limit finishes in a daemon thread, then calls
+    when_done(executable) (not on an error), so its work is kept for later callers."""
+    if isinstance(lowered, compile_worker.Exported):
+        return compile_worker.compile_isolated(lowered, seconds, options, max_memory)
     if seconds is None:
         return lowered.compile(options)
     finished = threading.Event()

@@ -39,7 +39,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxbatt import executables, memory
+from jaxbatt import compile_worker, executables, memory
 from jaxbatt.codegen import emit
 from jaxbatt.dsl_jax import flags, values
 
@@ -255,16 +255,17 @@ def _lane_function(recipe: Recipe, tier: values.Tier, map_chunk: Optional[int], 
 
 
 def _build(recipe, tier, size, map_chunk, slots, compile_timeout: Optional[float] = None,
-           when_late=None) -> Kernel:
+           when_late=None, max_memory: Optional[int] = None) -> Kernel:
     """Traces and compiles a recipe for `size` lanes of the batched `slots`. A compile past
     `compile_timeout` seconds raises executables.CompileTimeout and, once it ends, hands its
-    Kernel to when_late(kernel)."""
+    Kernel to when_late(kernel); at a large tier on the CPU it compiles in the compile worker,
+    killed past the time or `max_memory` (CompileTimeout, memory.OverMemoryLimit)."""
     seen = {}
     n = switches(recipe)
     fn = jax.jit(jax.vmap(_lane_function(recipe, tier, map_chunk, seen), in_axes=(0,) * len(slots) + (None,) * n,
                           axis_size=size))
     try:
-        lowered = fn.lower(*slots, *[np.int32(0)] * n)
+        lowered = executables.lower(fn, (*slots, *[np.int32(0)] * n), isolated=memory.is_large(tier))
     except Exception as error:
         raise KernelTraceError(f"{type(error).__name__}: {error}") from None
     if seen["kind"] in (DEFERRED, FAILED) and seen["static"] is not None:
@@ -275,7 +276,8 @@ def _build(recipe, tier, size, map_chunk, slots, compile_timeout: Optional[float
         return Kernel(seen["kind"], executable, bytes_needed=executables.bytes_needed(executable), members=members)
 
     late = None if when_late is None else lambda executable: when_late(kernel_of(executable))
-    return kernel_of(executables.compile_within(lowered, compile_timeout, late, memory.compiler_options(tier)))
+    return kernel_of(executables.compile_within(lowered, compile_timeout, late, memory.compiler_options(tier),
+                                                max_memory))
 
 
 def _store(cache_dir, name, kernel: Kernel):
@@ -304,6 +306,7 @@ class KernelCache:
         self.asked = collections.Counter()  # name -> lanes that asked for a kernel not compiled yet
         self.not_ready = 0  # times get() answered KernelNotReady
         self.compiling_late = set()  # names whose compile ran past its limit and goes on
+        self.abandoned = set()  # names whose compile the worker gave up (time, memory, XLA error)
         self.timed_out = 0  # compiles past their limit
 
     def clear(self):
@@ -312,7 +315,7 @@ class KernelCache:
 
     def get(self, cache_dir: str, recipe: Recipe, forms: tuple, tier: values.Tier, size: int,
             map_chunk: Optional[int], slots, lanes: int = 0, compile_after: Optional[int] = None,
-            compile_timeout: Optional[float] = None) -> Tuple[Kernel, float]:
+            compile_timeout: Optional[float] = None, max_memory: Optional[int] = None) -> Tuple[Kernel, float]:
         """(the kernel, seconds this call spent tracing and compiling it). Raises
         KernelTraceError for a recipe that does not trace (remembered).
 
@@ -324,13 +327,14 @@ class KernelCache:
 
         compile_timeout: a compile past it raises KernelNotReady, as does every get() of the
         kernel until that compile, going on in the background, has ended (the kernel is then
-        kept as any other)."""
+        kept as any other). One the compile worker gave up (compile_timeout, `max_memory`,
+        an XLA error: compile_worker.py) raises KernelNotReady for the rest of the process."""
         name = executables.key("kernel", recipe, forms, repr(tier), size, map_chunk)
         with self.lock:
             kernel = self.kernels.get(name)
             if kernel is not None:
                 self.kernels.move_to_end(name)
-            elif name in self.compiling_late:
+            elif name in self.compiling_late or name in self.abandoned:
                 self.not_ready += 1
                 raise KernelNotReady(name)
             else:
@@ -338,7 +342,7 @@ class KernelCache:
         if kernel is None:
             with building:
                 kernel, seconds = self._load_or_build(name, cache_dir, recipe, tier, size, map_chunk, slots,
-                                                      lanes, compile_after, compile_timeout)
+                                                      lanes, compile_after, compile_timeout, max_memory)
         else:
             seconds = 0.0
             if isinstance(kernel, Kernel) and cache_dir not in kernel.folders:
@@ -348,7 +352,7 @@ class KernelCache:
         return kernel, seconds
 
     def _load_or_build(self, name, cache_dir, recipe, tier, size, map_chunk, slots, lanes, compile_after,
-                       compile_timeout):
+                       compile_timeout, max_memory):
         with self.lock:
             if name in self.kernels:  # another thread built it meanwhile
                 return self.kernels[name], 0.0
@@ -377,17 +381,18 @@ class KernelCache:
             try:
                 with memory.compile_slot(tier):
                     kernel = _build(recipe, tier, size, map_chunk, slots, compile_timeout,
-                                    lambda late: self._keep_late(cache_dir, name, late))
+                                    lambda late: self._keep_late(cache_dir, name, late), max_memory)
                 _store(cache_dir, name, kernel)
             except KernelTraceError as error:
                 kernel = error
                 executables.store(cache_dir, name, None, meta={"kind": TRACE_ERROR, "message": str(error)})
-            except executables.CompileTimeout:
+            except (executables.CompileTimeout, memory.OverMemoryLimit, compile_worker.CompileFailed) as error:
                 with self.lock:
                     self.compile_seconds += time.perf_counter() - start
-                    self.compiling_late.add(name)
+                    isolated = memory.is_large(tier) and compile_worker.isolated()
+                    (self.abandoned if isolated else self.compiling_late).add(name)
                     self.building.pop(name, None)
-                    self.timed_out += 1
+                    self.timed_out += isinstance(error, executables.CompileTimeout)
                     self.not_ready += 1
                 raise KernelNotReady(name) from None
             seconds = time.perf_counter() - start

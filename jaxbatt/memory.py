@@ -1,6 +1,6 @@
 """Host memory of a run against a limit (EngineConfig.max_memory, `jaxbatt run --max-memory`).
 
-Everything a run holds lives in this process's resident memory: XLA compiles (the largest
+Everything a run holds lives in this process's resident memory and its compile worker's: XLA compiles (the largest
 and least predictable part: constant folding, modules of the large tiers), the executables
 kept in memory, padded lane values and outputs on the host (the CPU backend's device
 memory is host memory too). The engine measures, rather than predicts, it:
@@ -11,7 +11,8 @@ memory is host memory too). The engine measures, rather than predicts, it:
   group's lanes go to dsl_py (the reason in the report) instead of compiling or running;
 - a call's buffers (XLA's estimate, engine.check_memory) must fit the room left under the
   limit, or it runs on fewer lanes;
-- compiles at tiers larger than SMALL run one at a time (`compile_slot`).
+- compiles at tiers larger than SMALL run one at a time (`compile_slot`), on the CPU in a
+  worker process that is killed past the limit (compile_worker.py); its memory counts here.
 
 The executables held count against a second limit, the system's on memory mappings
 (`mappings`): make_room drops them past HIGH_WATER of it too.
@@ -70,13 +71,35 @@ def default_limit() -> Optional[int]:
     return None if physical is None else int(physical * DEFAULT_SHARE)
 
 
-def resident() -> int:
-    """This process's resident memory now, in bytes (its peak where /proc does not say)."""
+# Child processes whose memory is the run's too (the compile worker, compile_worker.py).
+counted_children = set()
+
+
+def _statm_resident(pid) -> Optional[int]:
     try:
-        with open("/proc/self/statm") as statm:
+        with open(f"/proc/{pid}/statm") as statm:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
-        return peak_resident()
+        return None
+
+
+def resident() -> int:
+    """The run's resident memory now, in bytes: this process's (its peak where /proc does
+    not say) and that of its counted_children."""
+    own = _statm_resident("self")
+    return (peak_resident() if own is None else own) + sum(_statm_resident(pid) or 0 for pid in list(counted_children))
+
+
+def peak_resident_of(pid) -> int:
+    """The peak resident memory (VmHWM) in bytes of a live process, 0 where /proc does not say."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def mappings() -> Tuple[int, Optional[int]]:

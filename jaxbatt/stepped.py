@@ -376,7 +376,7 @@ class SteppedGroup:
         compile_after = None if cheap else self.compile_after
         try:
             kernel, seconds = KERNELS.get(self.cache_dir, recipe, forms, self.tier, size, self.map_chunk, arrays,
-                                          lanes, compile_after, self.compile_timeout)
+                                          lanes, compile_after, self.compile_timeout, self.max_memory)
         except kernels.KernelNotReady:
             return _Planned(None, (), (), size, _NOT_READY)
         self.compile_seconds += seconds
