@@ -9,7 +9,8 @@ each lane runs on dsl_py in this process and is compared with the engine's outpu
     .venv/bin/python benchmarks/bench_memory.py --programs generated --count 400
     .venv/bin/python benchmarks/bench_memory.py --programs path/to/solvers.py
 
-Prints the peak resident memory against the limit (last line `peak_resident_gib: X`), lanes
+Prints the peak resident memory against the limit (last line `peak_resident_gib: X`, the sum
+of this process's peak and the compile worker's: an upper bound of the run's), lanes
 per path, memory releases, compiles past the time limit and mismatches (exit status 1 if any).
 """
 import os
@@ -69,7 +70,7 @@ def _with_error(outcomes, name) -> int:
 
 def main(argv):
     del argv
-    from jaxbatt import api, cli, engine, kernels, memory
+    from jaxbatt import api, cli, compile_worker, engine, kernels, memory
     from jaxbatt.data import load_tasks
 
     tasks = load_tasks("arc1-training")
@@ -90,7 +91,9 @@ def main(argv):
     start = time.perf_counter()
     outcomes = engine.evaluate(programs, lanes, config, lanes_of=lanes_of, progress=_progress(start))
     wall = time.perf_counter() - start
-    peak = memory.peak_resident()
+    compile_worker.WORKER.stop()  # its peak is read as it stops
+    own, worker = memory.peak_resident(), compile_worker.WORKER.peak
+    peak = own + worker  # an upper bound of the two processes' peak together
 
     start = time.perf_counter()
     mismatches, compared, paths = 0, 0, {}
@@ -113,11 +116,15 @@ def main(argv):
         ("jaxbatt wall (cold cache unless --cache_dir)", f"{wall:.1f} s"),
         ("reference wall (1 process, the check)", f"{reference:.1f} s"),
         ("memory limit", f"{limit / 2**30:.2f} GiB (nothing new starts past {memory.HIGH_WATER:.0%})"),
-        ("peak resident memory", f"{peak / 2**30:.2f} GiB"),
+        ("peak resident memory: jaxbatt / compile worker", f"{own / 2**30:.2f} / {worker / 2**30:.2f} GiB"),
+        ("peak resident memory, both (sum of their peaks)", f"{peak / 2**30:.2f} GiB"),
+        ("compile workers started / killed (time, memory)",
+         f"{compile_worker.WORKER.started} / {compile_worker.WORKER.killed}"),
         ("memory releases (caches dropped)", f"{memory.releases}"),
         ("programs with lanes sent to dsl_py by the limit", f"{_with_error(outcomes, 'OverMemoryLimit')}"),
         ("compiles past --compile_timeout",
          f"{kernels.KERNELS.timed_out} kernels, {_with_error(outcomes, 'CompileTimeout')} programs"),
+        ("kernels the compile worker gave up (time, memory, error)", f"{len(kernels.KERNELS.abandoned)}"),
         ("lanes compared / mismatches", f"{compared} / {mismatches}"),
     ])
     print(f"peak_resident_gib: {peak / 2**30:.2f}")
