@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from typing import Optional
 
 import jax
@@ -143,7 +144,15 @@ class _Worker:
                 self.stop()
         if status != "ok":
             raise CompileFailed(answer)
-        return serialize_executable.deserialize_and_load(answer, exported.in_tree, exported.out_tree)
+        compiled = serialize_executable.deserialize_and_load(answer, exported.in_tree, exported.out_tree)
+        SERIALIZED[compiled] = (answer, exported.in_tree, exported.out_tree)
+        return compiled
+
+
+# Executable from the worker -> the payload it came in (serialize_executable.serialize's form).
+# executables.store writes that: XLA:CPU serializes a loaded executable again without the
+# code of its functions (the entry loads, then fails with "Function ... not found").
+SERIALIZED = weakref.WeakKeyDictionary()
 
 
 WORKER = _Worker()

@@ -141,7 +141,8 @@ def store(folder: str, name: str, compiled, meta: dict = None) -> None:
     path = _path(folder, name)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     temporary = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-    payload = None if compiled is None else serialize_executable.serialize(compiled)
+    payload = None if compiled is None else (compile_worker.SERIALIZED.get(compiled)
+                                             or serialize_executable.serialize(compiled))
     with open(temporary, "wb") as handle:
         pickle.dump((payload, meta or {}), handle)
     os.replace(temporary, path)

@@ -39,6 +39,12 @@ def test_an_executable_from_the_worker_computes_what_an_in_process_compile_does(
     assert memory.resident() > memory.peak_resident_of(next(iter(memory.counted_children)))
 
 
+def test_an_executable_from_the_worker_is_cached_and_loads_back(tmp_path):
+    compiled = executables.compile_within(executables.lower(jax.jit(_function), ARGS, isolated=True), None)
+    executables.store(str(tmp_path), "entry", compiled)
+    chex.assert_trees_all_equal(executables.load(str(tmp_path), "entry")(*ARGS), _function(*ARGS))
+
+
 def test_a_compile_past_the_time_limit_kills_the_worker_and_the_next_compile_gets_a_new_one():
     exported = executables.lower(jax.jit(_function), ARGS, isolated=True)
     executables.compile_within(exported, None)  # a worker is up
