@@ -127,7 +127,7 @@ class _Worker:
                     break
                 if seconds is not None and time.perf_counter() - start > seconds:
                     self.stop(killed=True)
-                    raise executables.CompileTimeout(seconds)
+                    raise executables.CompileTimeout(seconds, killed=True)
                 if max_memory is not None and memory.room(max_memory) == 0:
                     over = memory.resident()
                     self.stop(killed=True)

@@ -63,10 +63,12 @@ def bytes_needed(executable):
 
 class CompileTimeout(Exception):
     """XLA did not finish a compile within the limit. Nobody waits for it: the compile goes
-    on in a background thread, which hands its executable to the `when_done` callback."""
+    on in a background thread, which hands its executable to the `when_done` callback, or
+    (`killed`) it ran in the compile worker, which was killed: no executable comes."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, killed: bool = False):
         super().__init__(f"XLA compile past the {seconds:g} s limit (--compile-timeout)")
+        self.killed = killed
 
 
 def lower(fn, args, isolated: bool):

@@ -389,8 +389,8 @@ class KernelCache:
             except (executables.CompileTimeout, memory.OverMemoryLimit, compile_worker.CompileFailed) as error:
                 with self.lock:
                     self.compile_seconds += time.perf_counter() - start
-                    isolated = memory.is_large(tier) and compile_worker.isolated()
-                    (self.abandoned if isolated else self.compiling_late).add(name)
+                    goes_on = isinstance(error, executables.CompileTimeout) and not error.killed
+                    (self.compiling_late if goes_on else self.abandoned).add(name)
                     self.building.pop(name, None)
                     self.timed_out += isinstance(error, executables.CompileTimeout)
                     self.not_ready += 1
